@@ -1,0 +1,84 @@
+package org.writecache.pmem;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A byte-addressable persistent region: the only way the cache touches raw memory.
+ *
+ * <p>The durability model is the x86 persistent-memory one. A store reaches media only after the cache lines it
+ * touched are flushed ({@link #flush}) and a {@link #fence} follows; until then any subset of dirty lines may or may
+ * not survive a crash, in any order. An aligned 8-byte store made with {@link #putLongAtomic} is never torn; anything
+ * larger may tear at 8-byte granularity. Callers must issue every flush and fence this model needs, whatever the
+ * implementation does with them, so the same code is correct on real persistent memory.
+ *
+ * <p>All multi-byte values are little-endian. Offsets are bytes from the start of the region. Implementations are
+ * safe for concurrent use on disjoint ranges; ordering between threads is the caller's business.
+ */
+public interface PersistentMemory extends AutoCloseable {
+
+    /** Size of a cache line: the unit of {@link #flush} and of crash survival. */
+    int CACHE_LINE = 64;
+
+    /** @return the size of the region in bytes. */
+    long size();
+
+    /** @return a plain 8-byte little-endian load. */
+    long getLong(long offset);
+
+    /** A plain 8-byte little-endian store; may tear at 8-byte granularity only if unaligned. */
+    void putLong(long offset, long value);
+
+    /** @return a plain 4-byte little-endian load. */
+    int getInt(long offset);
+
+    /** A plain 4-byte little-endian store. */
+    void putInt(long offset, int value);
+
+    /** @return an 8-byte load of an 8-byte-aligned word that observes the latest {@link #putLongAtomic}. */
+    long getLongAtomic(long offset);
+
+    /**
+     * A single aligned 8-byte store: the commit point of the cache. It is atomic with respect to crashes: media holds
+     * either the old or the new value, never a mix.
+     *
+     * @throws IllegalArgumentException if {@code offset} is not a multiple of 8.
+     */
+    void putLongAtomic(long offset, long value);
+
+    /** Copies {@code length} bytes from {@code src} starting at {@code srcIndex} into the region at {@code offset}. */
+    void copyFrom(ByteBuffer src, int srcIndex, long offset, int length);
+
+    /** Copies {@code length} bytes from {@code src} starting at {@code srcIndex} into the region at {@code offset}. */
+    void copyFrom(byte[] src, int srcIndex, long offset, int length);
+
+    /** Copies {@code length} bytes at {@code offset} into {@code dst} starting at {@code dstIndex}. */
+    void copyTo(long offset, ByteBuffer dst, int dstIndex, int length);
+
+    /** Copies {@code length} bytes at {@code offset} into {@code dst} starting at {@code dstIndex}. */
+    void copyTo(long offset, byte[] dst, int dstIndex, int length);
+
+    /** Sets {@code length} bytes at {@code offset} to {@code value}. */
+    void fill(long offset, long length, byte value);
+
+    /**
+     * Starts writing back the cache lines covering {@code [offset, offset + length)} (CLWB). Durability is only
+     * guaranteed after the next {@link #fence()}.
+     */
+    void flush(long offset, long length);
+
+    /** Orders and completes all earlier flushes (SFENCE): after it returns, every flushed line is on media. */
+    void fence();
+
+    /** {@link #flush} followed by {@link #fence}. */
+    default void persist(long offset, long length) {
+        flush(offset, length);
+        fence();
+    }
+
+    /** @return a one-line description: backend, file, mapping mode and flush policy. */
+    String describe();
+
+    /** Unmaps the region and releases the file and its lock. Idempotent. */
+    @Override
+    void close();
+}
