@@ -1,0 +1,307 @@
+package org.writecache;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.Objects;
+
+import org.writecache.format.CacheLayout;
+import org.writecache.freelist.Parker;
+import org.writecache.pmem.MappedPersistentMemory;
+import org.writecache.pmem.PersistentMemory;
+
+/**
+ * A write-back block cache on persistent memory in front of a slower backing device.
+ *
+ * <p>Writes are acknowledged once their data is in the cache; they are <em>durable</em> once committed: when a
+ * write with {@code fua} returns, when {@link #flush()} returns, or after an autocommit ({@code autocommit.blocks}
+ * writes or {@code autocommit.time}). A background thread writes the oldest committed blocks back to the backing
+ * device when the cache fills past its high watermark. Reads of cached blocks are served from the cache, all others
+ * from the backing device.
+ *
+ * <p>Addresses are byte offsets into the device; offsets and lengths must be multiples of {@link #blockSize()}.
+ * Thread safe.
+ *
+ * <pre>{@code
+ * WriteCacheConfig config = WriteCacheConfig.builder()
+ *     .cacheFile(Path.of("/dev/shm/cache.wc")).cacheSize(256L << 20)
+ *     .backingFile(Path.of("/var/data/disk.img")).backingSize(4L << 30)
+ *     .build();
+ * try (WriteCache cache = WriteCache.format(config)) {
+ *     cache.write(0, ByteBuffer.wrap(block), true);   // durable on return
+ * }
+ * }</pre>
+ */
+public final class WriteCache implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(WriteCache.class.getName());
+
+    private final WriteCacheConfig config;
+    private final PersistentMemory memory;
+    private final BlockDevice device;
+    private final CacheEngine engine;
+    private final Thread background;
+    private volatile boolean stopping;
+
+    private WriteCache(final WriteCacheConfig config, final PersistentMemory memory, final BlockDevice device,
+                       final CacheEngine engine) {
+        this.config = config;
+        this.memory = memory;
+        this.device = device;
+        this.engine = engine;
+        if (config.background()) {
+            background = Thread.ofPlatform().daemon().name("writecache-writeback").start(this::runBackground);
+        } else {
+            background = null;
+        }
+    }
+
+    /**
+     * Formats a new cache in {@code config.cacheFile()} in front of {@code config.backingFile()}.
+     *
+     * @throws IOException if the cache file already holds a valid cache and {@code format.force} is not set, or on I/O
+     *                     failure.
+     */
+    public static WriteCache format(final WriteCacheConfig config) throws IOException {
+        requireBackingFile(config);
+        if (Files.exists(config.cacheFile()) && Files.size(config.cacheFile()) > config.startOffset()
+            && !config.forceFormat()) {
+            try (MappedPersistentMemory existing =
+                     MappedPersistentMemory.open(config.cacheFile(), config.flushPolicy(), false)) {
+                if (CacheLayout.isFormatted(existing, config.startOffset())) {
+                    throw new IOException("cache file " + config.cacheFile() + " already holds a valid cache; set "
+                        + WriteCacheConfig.FORCE_FORMAT + "=true to overwrite it");
+                }
+            }
+        }
+        final BlockDevice device = FileBlockDevice.open(config.backingFile(), config.backingSize());
+        try {
+            final PersistentMemory pm = MappedPersistentMemory.create(
+                config.cacheFile(), config.cacheSize(), config.flushPolicy(), config.prefault());
+            return start(config, pm, device, true, Parker.LOCK_SUPPORT);
+        } catch (final IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the cache in {@code config.cacheFile()} and recovers its state.
+     *
+     * @throws CorruptCacheException if the file is not a cache, was formatted with another block size, or its
+     *                               metadata is corrupt.
+     */
+    public static WriteCache open(final WriteCacheConfig config) throws IOException {
+        requireBackingFile(config);
+        final BlockDevice device = FileBlockDevice.open(config.backingFile(), config.backingSize());
+        try {
+            final PersistentMemory pm =
+                MappedPersistentMemory.open(config.cacheFile(), config.flushPolicy(), config.prefault());
+            return start(config, pm, device, false, Parker.LOCK_SUPPORT);
+        } catch (final IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Formats a cache in the given persistent memory in front of the given device; the cache owns and closes both.
+     * For embedders that bring their own memory or device (and for fault injection and crash simulation).
+     */
+    public static WriteCache format(final WriteCacheConfig config, final PersistentMemory memory,
+                                    final BlockDevice device) throws IOException {
+        return start(config, memory, device, true, Parker.LOCK_SUPPORT);
+    }
+
+    /** Opens the cache held in the given persistent memory; the cache owns and closes both. */
+    public static WriteCache open(final WriteCacheConfig config, final PersistentMemory memory,
+                                  final BlockDevice device) throws IOException {
+        return start(config, memory, device, false, Parker.LOCK_SUPPORT);
+    }
+
+    static WriteCache start(final WriteCacheConfig config, final PersistentMemory pm, final BlockDevice device,
+                            final boolean format, final Parker parker) throws IOException {
+        Objects.requireNonNull(config, "config");
+        try {
+            final CacheLayout layout;
+            if (format) {
+                final long deviceBlocks = device.size() / config.blockSize();
+                if (deviceBlocks < 1 || deviceBlocks > CacheLayout.MAX_DEVICE_BLOCKS - 1) {
+                    throw new IllegalArgumentException("backing device of " + device.size() + " bytes must hold 1 to "
+                        + (CacheLayout.MAX_DEVICE_BLOCKS - 1) + " blocks of " + config.blockSize());
+                }
+                final long n = CacheLayout.blocksThatFit(pm.size() - config.startOffset(), config.blockSize());
+                if (n < 1) {
+                    throw new IllegalArgumentException("cache region of " + (pm.size() - config.startOffset())
+                        + " bytes is smaller than its metadata plus one block of " + config.blockSize());
+                }
+                layout = CacheLayout.format(pm, config.startOffset(), config.blockSize(), (int) n, device.size());
+            } else {
+                layout = CacheLayout.open(pm, config.startOffset(), config.blockSize());
+                if (device.size() < layout.deviceSize()) {
+                    throw new CorruptCacheException("backing device " + device.describe() + " is smaller than the "
+                        + layout.deviceSize() + " bytes the cache was formatted for");
+                }
+            }
+            final CacheEngine engine = new CacheEngine(config, layout, device, parker);
+            final Recovery.Result r = engine.recovery();
+            LOG.log(Level.INFO, "{0} {1}: {2} blocks of {3} bytes, {4} dirty, {5} uncommitted dropped{6}",
+                format ? "formatted" : "opened", pm.describe(), String.valueOf(layout.blockCount()),
+                String.valueOf(layout.blockSize()), String.valueOf(r.committed()), String.valueOf(r.uncommitted()), r.error() == null ? "" : ", ERROR: " + r.error());
+            return new WriteCache(config, pm, device, engine);
+        } catch (final IOException | RuntimeException e) {
+            pm.close();
+            device.close();
+            throw e;
+        }
+    }
+
+    private static void requireBackingFile(final WriteCacheConfig config) {
+        if (config.backingFile() == null) {
+            throw new IllegalArgumentException(WriteCacheConfig.BACKING_FILE + " is required");
+        }
+    }
+
+    /** @return the block size in bytes. */
+    public int blockSize() {
+        return engine.blockSize();
+    }
+
+    /** @return the number of cache blocks. */
+    public int cacheBlocks() {
+        return engine.blocks();
+    }
+
+    /** @return the size of the device the cache exposes, in bytes: the backing device size rounded down to blocks. */
+    public long size() {
+        return engine.deviceSize();
+    }
+
+    /** @return the configuration this cache runs with. */
+    public WriteCacheConfig config() {
+        return config;
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset}: from the cache where cached, else from the backing device.
+     *
+     * @throws IllegalArgumentException if the range is not block aligned or lies beyond the device.
+     */
+    public void read(final long offset, final ByteBuffer dst) throws IOException {
+        checkRange(offset, dst.remaining());
+        engine.read(offset, dst);
+    }
+
+    /**
+     * Writes {@code src.remaining()} bytes at {@code offset} into the cache.
+     *
+     * @param fua if true, the write (and every earlier one) is committed and durable when this returns.
+     * @throws IllegalArgumentException if the range is not block aligned or lies beyond the device.
+     * @throws WriteCacheException      if the cache is closed or in the error state, or the wait for a free block
+     *                                  timed out.
+     */
+    public void write(final long offset, final ByteBuffer src, final boolean fua) throws IOException {
+        checkRange(offset, src.remaining());
+        engine.write(offset, src, fua);
+    }
+
+    /** Commits every write so far: when this returns they are durable in the cache. */
+    public void flush() throws IOException {
+        engine.flush(true);
+    }
+
+    /**
+     * Drops the cached contents of a range: afterwards it reads as whatever the backing device holds. Not a write of
+     * zeros.
+     */
+    public void discard(final long offset, final long length) throws IOException {
+        checkRange(offset, length);
+        engine.discard(offset, length);
+    }
+
+    /**
+     * Commits, writes every dirty block back and waits until the backing device holds them durably.
+     *
+     * @return the number of blocks written back.
+     */
+    public long writeback() throws IOException {
+        return engine.writebackAll();
+    }
+
+    /**
+     * Runs the background work that is due (autocommit by age, one writeback batch above the high watermark). For
+     * caches configured without a background thread; harmless with one.
+     *
+     * @return blocks committed or written back; 0 when idle.
+     */
+    public int doWork() throws IOException {
+        return engine.doWork();
+    }
+
+    /** @return a snapshot of the cache's state and counters. */
+    public CacheStatus status() {
+        return engine.status();
+    }
+
+    /** Zeroes the event counters (dm-writecache's {@code clear_stats}). */
+    public void clearStats() {
+        engine.clearStats();
+    }
+
+    /** @return heap bytes of metadata per cache block (index, state, freelist). */
+    public double metadataBytesPerBlock() {
+        return engine.metadataBytesPerBlock();
+    }
+
+    private void checkRange(final long offset, final long length) {
+        final long mask = engine.blockSize() - 1;
+        if (offset < 0 || (offset & mask) != 0 || (length & mask) != 0 || length < 0) {
+            throw new IllegalArgumentException("offset " + offset + " and length " + length
+                + " must be non-negative multiples of the block size " + engine.blockSize());
+        }
+        if (offset > engine.deviceSize() - length) {
+            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length)
+                + ") lies beyond the end of the device (" + engine.deviceSize() + " bytes)");
+        }
+    }
+
+    private void runBackground() {
+        final long idle = Math.min(config.autocommitTime().toNanos(), 100_000_000L);
+        while (!stopping) {
+            try {
+                if (engine.doWork() == 0) {
+                    engine.awaitWork(idle);
+                }
+            } catch (final WriteCacheException e) {
+                if (!engine.isClosed()) {
+                    LOG.log(Level.ERROR, "writeback stopped: " + e.getMessage(), e);
+                }
+                return;
+            } catch (final IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "writeback failed", e);
+                return;
+            } catch (final InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Commits what is uncommitted, stops writeback, and releases the cache file and the backing device. */
+    @Override
+    public void close() throws IOException {
+        stopping = true;
+        engine.close();
+        if (background != null) {
+            try {
+                background.join();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            memory.close();
+        } finally {
+            device.close();
+        }
+    }
+}

@@ -1,0 +1,524 @@
+package org.writecache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.writecache.format.CacheLayout;
+import org.writecache.pmem.FlushPolicy;
+
+/**
+ * Every setting of a cache, validated in one place ({@link Builder#build()}) before anything runs.
+ *
+ * <p>Each setting has a property name (used in {@code config/writecache.properties}) and a default. Sizes accept a
+ * suffix {@code k}, {@code m}, {@code g} or {@code t} (powers of 1024); durations accept {@code ms}, {@code s},
+ * {@code m} or {@code h} and a bare number means milliseconds.
+ */
+public final class WriteCacheConfig {
+    /** Cache file (the persistent memory): a file on tmpfs or a DAX file system. Required. */
+    public static final String CACHE_FILE = "cache.file";
+    /** Bytes of the cache file when it is formatted. */
+    public static final String CACHE_SIZE = "cache.size";
+    /** Default cache size: 256 MiB. */
+    public static final long CACHE_SIZE_DEFAULT = 256L << 20;
+    /** Offset of the cache inside its file, a multiple of 512 (dm-writecache's start_sector, in bytes). */
+    public static final String START_OFFSET = "cache.start.offset";
+    /** Backing file (the slow device). Required unless a {@link BlockDevice} is given. */
+    public static final String BACKING_FILE = "backing.file";
+    /** Backing device size in bytes; 0 means the file's current length. */
+    public static final String BACKING_SIZE = "backing.size";
+    /** Block size in bytes: a power of two from 512 to 65536. */
+    public static final String BLOCK_SIZE = "block.size";
+    /** Default block size. */
+    public static final int BLOCK_SIZE_DEFAULT = 4096;
+    /** Writeback starts when more than this percentage of blocks is in use. */
+    public static final String HIGH_WATERMARK = "writeback.high.watermark";
+    /** Default high watermark (dm-writecache's). */
+    public static final int HIGH_WATERMARK_DEFAULT = 50;
+    /** Writeback stops when fewer than this percentage of blocks is in use. */
+    public static final String LOW_WATERMARK = "writeback.low.watermark";
+    /** Default low watermark (dm-writecache's). */
+    public static final int LOW_WATERMARK_DEFAULT = 45;
+    /** Most blocks in flight to the backing device at once: bounds writeback memory to this many blocks. */
+    public static final String WRITEBACK_JOBS = "writeback.jobs";
+    /** Default writeback jobs. */
+    public static final int WRITEBACK_JOBS_DEFAULT = 1024;
+    /** Make backing writes durable with a sync after each batch ({@code true}, dm's fua) or only at flush. */
+    public static final String WRITEBACK_FUA = "writeback.fua";
+    /** Commit after this many uncommitted block writes. */
+    public static final String AUTOCOMMIT_BLOCKS = "autocommit.blocks";
+    /** Default autocommit blocks (dm-writecache's for persistent memory). */
+    public static final int AUTOCOMMIT_BLOCKS_DEFAULT = 64;
+    /** Commit when the oldest uncommitted write is this old. */
+    public static final String AUTOCOMMIT_TIME = "autocommit.time";
+    /** Default autocommit time. */
+    public static final Duration AUTOCOMMIT_TIME_DEFAULT = Duration.ofMillis(1000);
+    /** How writers waiting for a free block are woken: see {@link WaitPolicy}. */
+    public static final String WAIT_POLICY = "freelist.wait";
+    /** Default wait policy. */
+    public static final WaitPolicy WAIT_POLICY_DEFAULT = WaitPolicy.WAKE_ALL;
+    /** How long a write may wait for a free block before failing; 0 waits as long as it takes. */
+    public static final String WRITE_TIMEOUT = "freelist.wait.timeout";
+    /** What a flush of persistent memory costs: auto, sync, msync or fence-only. */
+    public static final String FLUSH_POLICY = "pmem.flush";
+    /** Touch every page of the cache file when it is mapped. */
+    public static final String PREFAULT = "pmem.prefault";
+    /** Run writeback and autocommit on a background thread; false leaves them to {@link WriteCache#doWork()}. */
+    public static final String BACKGROUND = "writeback.background";
+    /** Allow formatting over a file that already holds a valid cache. */
+    public static final String FORCE_FORMAT = "format.force";
+
+    private static final Set<String> KNOWN = Set.of(CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
+        BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
+        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, BACKGROUND, FORCE_FORMAT);
+
+    private final Path cacheFile;
+    private final long cacheSize;
+    private final long startOffset;
+    private final Path backingFile;
+    private final long backingSize;
+    private final int blockSize;
+    private final int highWatermark;
+    private final int lowWatermark;
+    private final int writebackJobs;
+    private final boolean writebackFua;
+    private final int autocommitBlocks;
+    private final Duration autocommitTime;
+    private final WaitPolicy waitPolicy;
+    private final Duration writeTimeout;
+    private final FlushPolicy flushPolicy;
+    private final boolean prefault;
+    private final boolean background;
+    private final boolean forceFormat;
+    private final NanoClock clock;
+
+    private WriteCacheConfig(final Builder b) {
+        cacheFile = b.cacheFile;
+        cacheSize = b.cacheSize;
+        startOffset = b.startOffset;
+        backingFile = b.backingFile;
+        backingSize = b.backingSize;
+        blockSize = b.blockSize;
+        highWatermark = b.highWatermark;
+        lowWatermark = b.lowWatermark;
+        writebackJobs = b.writebackJobs;
+        writebackFua = b.writebackFua;
+        autocommitBlocks = b.autocommitBlocks;
+        autocommitTime = b.autocommitTime;
+        waitPolicy = b.waitPolicy;
+        writeTimeout = b.writeTimeout;
+        flushPolicy = b.flushPolicy;
+        prefault = b.prefault;
+        background = b.background;
+        forceFormat = b.forceFormat;
+        clock = b.clock;
+    }
+
+    /** @return a builder holding every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder initialised from this configuration. */
+    public Builder toBuilder() {
+        final Builder b = new Builder();
+        b.cacheFile = cacheFile;
+        b.cacheSize = cacheSize;
+        b.startOffset = startOffset;
+        b.backingFile = backingFile;
+        b.backingSize = backingSize;
+        b.blockSize = blockSize;
+        b.highWatermark = highWatermark;
+        b.lowWatermark = lowWatermark;
+        b.writebackJobs = writebackJobs;
+        b.writebackFua = writebackFua;
+        b.autocommitBlocks = autocommitBlocks;
+        b.autocommitTime = autocommitTime;
+        b.waitPolicy = waitPolicy;
+        b.writeTimeout = writeTimeout;
+        b.flushPolicy = flushPolicy;
+        b.prefault = prefault;
+        b.background = background;
+        b.forceFormat = forceFormat;
+        b.clock = clock;
+        return b;
+    }
+
+    /** Reads a properties file (such as {@code config/writecache.properties}) into a builder. */
+    public static Builder load(final Path propertiesFile) throws IOException {
+        final Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(propertiesFile)) {
+            p.load(in);
+        }
+        return builder().apply(p);
+    }
+
+    /** @return cache file path. */
+    public Path cacheFile() {
+        return cacheFile;
+    }
+
+    /** @return bytes of the cache file when formatting. */
+    public long cacheSize() {
+        return cacheSize;
+    }
+
+    /** @return offset of the cache in its file. */
+    public long startOffset() {
+        return startOffset;
+    }
+
+    /** @return backing file path, or null when a device is supplied. */
+    public Path backingFile() {
+        return backingFile;
+    }
+
+    /** @return backing size in bytes, 0 for the file's length. */
+    public long backingSize() {
+        return backingSize;
+    }
+
+    /** @return block size in bytes. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** @return high watermark percentage. */
+    public int highWatermark() {
+        return highWatermark;
+    }
+
+    /** @return low watermark percentage. */
+    public int lowWatermark() {
+        return lowWatermark;
+    }
+
+    /** @return the most blocks in flight to the backing device. */
+    public int writebackJobs() {
+        return writebackJobs;
+    }
+
+    /** @return whether each writeback batch is synced to the backing device before its blocks are freed. */
+    public boolean writebackFua() {
+        return writebackFua;
+    }
+
+    /** @return uncommitted writes that trigger a commit. */
+    public int autocommitBlocks() {
+        return autocommitBlocks;
+    }
+
+    /** @return age of the oldest uncommitted write that triggers a commit. */
+    public Duration autocommitTime() {
+        return autocommitTime;
+    }
+
+    /** @return the freelist wait policy. */
+    public WaitPolicy waitPolicy() {
+        return waitPolicy;
+    }
+
+    /** @return how long a write waits for a free block, zero for no limit. */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /** @return the persistent-memory flush policy. */
+    public FlushPolicy flushPolicy() {
+        return flushPolicy;
+    }
+
+    /** @return whether the mapping is pre-faulted. */
+    public boolean prefault() {
+        return prefault;
+    }
+
+    /** @return whether a background thread runs writeback and autocommit. */
+    public boolean background() {
+        return background;
+    }
+
+    /** @return whether formatting may overwrite a valid cache. */
+    public boolean forceFormat() {
+        return forceFormat;
+    }
+
+    /** @return the clock for every time-based behaviour. */
+    public NanoClock clock() {
+        return clock;
+    }
+
+    /** @return every setting as property name to value, in a stable order, as a properties file would hold it. */
+    public Map<String, String> toProperties() {
+        final Map<String, String> m = new LinkedHashMap<>();
+        m.put(CACHE_FILE, String.valueOf(cacheFile));
+        m.put(CACHE_SIZE, Long.toString(cacheSize));
+        m.put(START_OFFSET, Long.toString(startOffset));
+        m.put(BACKING_FILE, String.valueOf(backingFile));
+        m.put(BACKING_SIZE, Long.toString(backingSize));
+        m.put(BLOCK_SIZE, Integer.toString(blockSize));
+        m.put(HIGH_WATERMARK, Integer.toString(highWatermark));
+        m.put(LOW_WATERMARK, Integer.toString(lowWatermark));
+        m.put(WRITEBACK_JOBS, Integer.toString(writebackJobs));
+        m.put(WRITEBACK_FUA, Boolean.toString(writebackFua));
+        m.put(AUTOCOMMIT_BLOCKS, Integer.toString(autocommitBlocks));
+        m.put(AUTOCOMMIT_TIME, autocommitTime.toMillis() + "ms");
+        m.put(WAIT_POLICY, waitPolicy.label());
+        m.put(WRITE_TIMEOUT, writeTimeout.toMillis() + "ms");
+        m.put(FLUSH_POLICY, flushPolicy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        m.put(PREFAULT, Boolean.toString(prefault));
+        m.put(BACKGROUND, Boolean.toString(background));
+        m.put(FORCE_FORMAT, Boolean.toString(forceFormat));
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return toProperties().toString();
+    }
+
+    /** Collects settings; {@link #build()} validates them all and names the first bad one. */
+    public static final class Builder {
+        private Path cacheFile;
+        private long cacheSize = CACHE_SIZE_DEFAULT;
+        private long startOffset;
+        private Path backingFile;
+        private long backingSize;
+        private int blockSize = BLOCK_SIZE_DEFAULT;
+        private int highWatermark = HIGH_WATERMARK_DEFAULT;
+        private int lowWatermark = LOW_WATERMARK_DEFAULT;
+        private int writebackJobs = WRITEBACK_JOBS_DEFAULT;
+        private boolean writebackFua;
+        private int autocommitBlocks = AUTOCOMMIT_BLOCKS_DEFAULT;
+        private Duration autocommitTime = AUTOCOMMIT_TIME_DEFAULT;
+        private WaitPolicy waitPolicy = WAIT_POLICY_DEFAULT;
+        private Duration writeTimeout = Duration.ZERO;
+        private FlushPolicy flushPolicy = FlushPolicy.AUTO;
+        private boolean prefault = true;
+        private boolean background = true;
+        private boolean forceFormat;
+        private NanoClock clock = new SystemNanoClock();
+
+        private Builder() {
+        }
+
+        /**
+         * Applies every property in {@code p}.
+         *
+         * @throws IllegalArgumentException naming an unknown property or a value that does not parse.
+         */
+        public Builder apply(final Properties p) {
+            for (final String name : p.stringPropertyNames()) {
+                set(name, p.getProperty(name));
+            }
+            return this;
+        }
+
+        /**
+         * Sets one property by name.
+         *
+         * @throws IllegalArgumentException naming an unknown property or a value that does not parse.
+         */
+        public Builder set(final String name, final String rawValue) {
+            final String value = rawValue.trim();
+            try {
+                switch (name) {
+                    case CACHE_FILE -> cacheFile(Path.of(value));
+                    case CACHE_SIZE -> cacheSize(Units.parseSize(value));
+                    case START_OFFSET -> startOffset(Units.parseSize(value));
+                    case BACKING_FILE -> backingFile(Path.of(value));
+                    case BACKING_SIZE -> backingSize(Units.parseSize(value));
+                    case BLOCK_SIZE -> blockSize(Math.toIntExact(Units.parseSize(value)));
+                    case HIGH_WATERMARK -> highWatermark(Integer.parseInt(value));
+                    case LOW_WATERMARK -> lowWatermark(Integer.parseInt(value));
+                    case WRITEBACK_JOBS -> writebackJobs(Integer.parseInt(value));
+                    case WRITEBACK_FUA -> writebackFua(Units.parseBoolean(value));
+                    case AUTOCOMMIT_BLOCKS -> autocommitBlocks(Integer.parseInt(value));
+                    case AUTOCOMMIT_TIME -> autocommitTime(Units.parseDuration(value));
+                    case WAIT_POLICY -> waitPolicy(WaitPolicy.parse(value));
+                    case WRITE_TIMEOUT -> writeTimeout(Units.parseDuration(value));
+                    case FLUSH_POLICY -> flushPolicy(Units.parseEnum(FlushPolicy.class, value));
+                    case PREFAULT -> prefault(Units.parseBoolean(value));
+                    case BACKGROUND -> background(Units.parseBoolean(value));
+                    case FORCE_FORMAT -> forceFormat(Units.parseBoolean(value));
+                    default -> throw new IllegalArgumentException("unknown property '" + name + "': known ones are "
+                        + KNOWN.stream().sorted().toList());
+                }
+            } catch (final NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("bad value for " + name + ": '" + rawValue + "'", e);
+            }
+            return this;
+        }
+
+        /** @see WriteCacheConfig#CACHE_FILE */
+        public Builder cacheFile(final Path v) {
+            cacheFile = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#CACHE_SIZE */
+        public Builder cacheSize(final long v) {
+            cacheSize = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#START_OFFSET */
+        public Builder startOffset(final long v) {
+            startOffset = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#BACKING_FILE */
+        public Builder backingFile(final Path v) {
+            backingFile = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#BACKING_SIZE */
+        public Builder backingSize(final long v) {
+            backingSize = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#BLOCK_SIZE */
+        public Builder blockSize(final int v) {
+            blockSize = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#HIGH_WATERMARK */
+        public Builder highWatermark(final int v) {
+            highWatermark = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#LOW_WATERMARK */
+        public Builder lowWatermark(final int v) {
+            lowWatermark = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#WRITEBACK_JOBS */
+        public Builder writebackJobs(final int v) {
+            writebackJobs = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#WRITEBACK_FUA */
+        public Builder writebackFua(final boolean v) {
+            writebackFua = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#AUTOCOMMIT_BLOCKS */
+        public Builder autocommitBlocks(final int v) {
+            autocommitBlocks = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#AUTOCOMMIT_TIME */
+        public Builder autocommitTime(final Duration v) {
+            autocommitTime = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#WAIT_POLICY */
+        public Builder waitPolicy(final WaitPolicy v) {
+            waitPolicy = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#WRITE_TIMEOUT */
+        public Builder writeTimeout(final Duration v) {
+            writeTimeout = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#FLUSH_POLICY */
+        public Builder flushPolicy(final FlushPolicy v) {
+            flushPolicy = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#PREFAULT */
+        public Builder prefault(final boolean v) {
+            prefault = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#BACKGROUND */
+        public Builder background(final boolean v) {
+            background = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#FORCE_FORMAT */
+        public Builder forceFormat(final boolean v) {
+            forceFormat = v;
+            return this;
+        }
+
+        /** The clock for autocommit time and every other time-based behaviour; tests inject a manual one. */
+        public Builder clock(final NanoClock v) {
+            clock = v;
+            return this;
+        }
+
+        /**
+         * Validates every setting.
+         *
+         * @throws IllegalArgumentException naming the first bad setting and its value.
+         */
+        public WriteCacheConfig build() {
+            require(cacheFile != null, CACHE_FILE + " is required");
+            require(cacheSize > 0, CACHE_SIZE + " must be positive: " + cacheSize);
+            require(startOffset >= 0 && startOffset % 512 == 0,
+                START_OFFSET + " must be a non-negative multiple of 512: " + startOffset);
+            require(backingSize >= 0, BACKING_SIZE + " must not be negative: " + backingSize);
+            try {
+                CacheLayout.checkBlockSize(blockSize);
+            } catch (final IllegalArgumentException e) {
+                throw new IllegalArgumentException(BLOCK_SIZE + ": " + e.getMessage(), e);
+            }
+            require(highWatermark >= 0 && highWatermark <= 100,
+                HIGH_WATERMARK + " must be a percentage from 0 to 100: " + highWatermark);
+            require(lowWatermark >= 0 && lowWatermark <= 100,
+                LOW_WATERMARK + " must be a percentage from 0 to 100: " + lowWatermark);
+            require(lowWatermark <= highWatermark, LOW_WATERMARK + " (" + lowWatermark + ") must not exceed "
+                + HIGH_WATERMARK + " (" + highWatermark + ")");
+            require(writebackJobs >= 1, WRITEBACK_JOBS + " must be at least 1: " + writebackJobs);
+            require(autocommitBlocks >= 1, AUTOCOMMIT_BLOCKS + " must be at least 1: " + autocommitBlocks);
+            Objects.requireNonNull(autocommitTime, AUTOCOMMIT_TIME);
+            require(!autocommitTime.isNegative() && !autocommitTime.isZero(),
+                AUTOCOMMIT_TIME + " must be positive: " + autocommitTime);
+            Objects.requireNonNull(waitPolicy, WAIT_POLICY);
+            Objects.requireNonNull(writeTimeout, WRITE_TIMEOUT);
+            require(!writeTimeout.isNegative(), WRITE_TIMEOUT + " must not be negative: " + writeTimeout);
+            Objects.requireNonNull(flushPolicy, FLUSH_POLICY);
+            Objects.requireNonNull(clock, "clock");
+            final long regionBytes = cacheSize - startOffset;
+            require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,
+                CACHE_SIZE + " of " + cacheSize + " bytes (from offset " + startOffset
+                    + ") is smaller than the cache metadata plus one block of " + blockSize + " bytes");
+            require(CacheLayout.blocksThatFit(regionBytes, blockSize) <= Integer.MAX_VALUE,
+                CACHE_SIZE + " of " + cacheSize + " bytes holds more than 2^31-1 blocks of " + blockSize);
+            return new WriteCacheConfig(this);
+        }
+
+        private static void require(final boolean ok, final String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.writecache.index;
+
+import java.util.Arrays;
+
+/**
+ * Maps device blocks to the cache blocks holding them, and keeps cache blocks in write order (oldest first for
+ * writeback). Primitive arrays only, sized once for the cache's block count, so lookups allocate nothing and the
+ * memory per cache block is fixed:
+ *
+ * <pre>
+ *   table  int[ceil(n / 0.75)]  open addressing, linear probing, cache block or -1; about 5.3 bytes a block
+ *   keys   int[n]               device block of each cache block (unsigned 32 bits)    4 bytes
+ *   prev   int[n], next int[n]  write-order list, newest at head, oldest at tail      8 bytes
+ * </pre>
+ *
+ * <p>Deletion uses backward shifting, so there are no tombstones and probe lengths never degrade. A cache block can
+ * be mapped but out of the write-order list (while it is being written back). Not thread safe: the cache engine
+ * calls it under its lock.
+ */
+public final class BlockIndex {
+    private static final int NONE = -1;
+    private static final int UNLINKED = -2;
+
+    private final int[] table;
+    private final int capacity;
+    private final int[] keys;
+    private final int[] prev;
+    private final int[] next;
+    private int head = NONE;
+    private int tail = NONE;
+    private int mapped;
+    private int linked;
+
+    /** @param blocks the number of cache blocks. */
+    public BlockIndex(final int blocks) {
+        capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(blocks + 1L, (blocks * 4L + 2) / 3));
+        table = new int[capacity];
+        Arrays.fill(table, NONE);
+        keys = new int[blocks];
+        prev = new int[blocks];
+        next = new int[blocks];
+        Arrays.fill(prev, UNLINKED);
+        Arrays.fill(next, UNLINKED);
+    }
+
+    /** @return bytes of heap this index uses per cache block (arrays only). */
+    public double bytesPerBlock() {
+        return (4.0 * capacity + 12.0 * keys.length) / keys.length;
+    }
+
+    private int home(final long deviceBlock) {
+        final long h = (deviceBlock * 0x9E3779B97F4A7C15L) >>> 32;
+        return (int) ((h * capacity) >>> 32);
+    }
+
+    private int nextSlot(final int slot) {
+        return slot + 1 == capacity ? 0 : slot + 1;
+    }
+
+    /** @return the cache block holding {@code deviceBlock}, or -1. */
+    public int get(final long deviceBlock) {
+        final int key = (int) deviceBlock;
+        for (int slot = home(deviceBlock); ; slot = nextSlot(slot)) {
+            final int b = table[slot];
+            if (b == NONE) {
+                return NONE;
+            }
+            if (keys[b] == key) {
+                return b;
+            }
+        }
+    }
+
+    /** @return the device block that cache block {@code block} holds (meaningful while mapped). */
+    public long keyOf(final int block) {
+        return keys[block] & 0xFFFFFFFFL;
+    }
+
+    /** @return the number of mapped cache blocks. */
+    public int mapped() {
+        return mapped;
+    }
+
+    /**
+     * Maps {@code deviceBlock} to {@code block}; the device block must not be mapped yet.
+     *
+     * @throws IllegalStateException if it is.
+     */
+    public void map(final long deviceBlock, final int block) {
+        final int key = (int) deviceBlock;
+        int slot = home(deviceBlock);
+        while (table[slot] != NONE) {
+            if (keys[table[slot]] == key) {
+                throw new IllegalStateException("device block " + deviceBlock + " already mapped to cache block "
+                    + table[slot]);
+            }
+            slot = nextSlot(slot);
+        }
+        keys[block] = key;
+        table[slot] = block;
+        mapped++;
+    }
+
+    /** Removes the mapping of {@code block} (which must be mapped) and unlinks it from the write order. */
+    public void unmap(final int block) {
+        final long deviceBlock = keyOf(block);
+        int slot = home(deviceBlock);
+        while (table[slot] != block) {
+            if (table[slot] == NONE) {
+                throw new IllegalStateException("cache block " + block + " is not mapped");
+            }
+            slot = nextSlot(slot);
+        }
+        int hole = slot;
+        for (int j = nextSlot(hole); table[j] != NONE; j = nextSlot(j)) {
+            final int k = home(keyOf(table[j]));
+            final boolean movable = hole <= j ? (k <= hole || k > j) : (k <= hole && k > j);
+            if (movable) {
+                table[hole] = table[j];
+                hole = j;
+            }
+        }
+        table[hole] = NONE;
+        mapped--;
+        if (isLinked(block)) {
+            unlink(block);
+        }
+    }
+
+    /** Puts {@code block} at the head (newest end) of the write order. */
+    public void linkNewest(final int block) {
+        prev[block] = NONE;
+        next[block] = head;
+        if (head != NONE) {
+            prev[head] = block;
+        } else {
+            tail = block;
+        }
+        head = block;
+        linked++;
+    }
+
+    /** Puts {@code block} at the tail (oldest end) of the write order. */
+    public void linkOldest(final int block) {
+        next[block] = NONE;
+        prev[block] = tail;
+        if (tail != NONE) {
+            next[tail] = block;
+        } else {
+            head = block;
+        }
+        tail = block;
+        linked++;
+    }
+
+    /** Removes {@code block} from the write order. */
+    public void unlink(final int block) {
+        final int p = prev[block];
+        final int n = next[block];
+        if (p == UNLINKED) {
+            throw new IllegalStateException("cache block " + block + " is not in the write order");
+        }
+        if (p != NONE) {
+            next[p] = n;
+        } else {
+            head = n;
+        }
+        if (n != NONE) {
+            prev[n] = p;
+        } else {
+            tail = p;
+        }
+        prev[block] = UNLINKED;
+        next[block] = UNLINKED;
+        linked--;
+    }
+
+    /** @return whether {@code block} is in the write order. */
+    public boolean isLinked(final int block) {
+        return prev[block] != UNLINKED;
+    }
+
+    /** @return the oldest block in the write order, or -1. */
+    public int oldest() {
+        return tail;
+    }
+
+    /** @return the block written just after {@code block}, or -1. */
+    public int newer(final int block) {
+        return prev[block];
+    }
+
+    /** @return the number of blocks in the write order. */
+    public int linked() {
+        return linked;
+    }
+}
