@@ -32,6 +32,16 @@ public final class TestFiles implements AfterEachCallback {
         return track(unique(dir, ".img"));
     }
 
+    /**
+     * Copies a cache file while its cache is open: the image a process kill leaves on tmpfs (every store reached the
+     * page cache, nothing more is done). Opening the copy runs recovery as after a crash.
+     */
+    public Path crashImage(final Path cacheFile) throws IOException {
+        final Path copy = cacheFile();
+        Files.copy(cacheFile, copy);
+        return copy;
+    }
+
     private Path track(final Path p) {
         created.add(p);
         return p;

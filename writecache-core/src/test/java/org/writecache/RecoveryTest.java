@@ -1,0 +1,142 @@
+package org.writecache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.writecache.WriteCacheTest.block;
+import static org.writecache.WriteCacheTest.read;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.writecache.format.CacheLayout;
+import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.MappedPersistentMemory;
+
+/** Recovery rules (design notes, section 3), on entries written by hand through the layout descriptor. */
+class RecoveryTest {
+    private static final int BS = 4096;
+
+    @RegisterExtension
+    final TestFiles files = new TestFiles();
+
+    private WriteCacheConfig formatted() throws IOException {
+        final WriteCacheConfig cfg = WriteCacheConfig.builder()
+            .cacheFile(files.cacheFile()).cacheSize(1 << 20)
+            .backingFile(files.backingFile()).backingSize(4L << 20)
+            .background(false).build();
+        WriteCache.format(cfg).close();
+        return cfg;
+    }
+
+    /** Edits the closed cache's media: entries as {block, device block, seq}, a commit count, data per block. */
+    private static void edit(final Path cacheFile, final long[][] entries, final long commit) throws IOException {
+        try (MappedPersistentMemory pm = MappedPersistentMemory.open(cacheFile, FlushPolicy.MSYNC, false)) {
+            final CacheLayout l = CacheLayout.open(pm, 0, BS);
+            for (final long[] e : entries) {
+                l.writeEntry((int) e[0], e[1], e[2]);
+                pm.copyFrom(block((int) e[0] + 100), 0, l.blockOffset((int) e[0]), BS);
+            }
+            l.commit(commit);
+            pm.persist(0, pm.size());
+        }
+    }
+
+    private static CacheLayout.Entry entry(final Path cacheFile, final int block) throws IOException {
+        try (MappedPersistentMemory pm = MappedPersistentMemory.open(cacheFile, FlushPolicy.MSYNC, false)) {
+            final CacheLayout.Entry e = new CacheLayout.Entry();
+            CacheLayout.open(pm, 0, BS).readEntry(block, e);
+            return e;
+        }
+    }
+
+    @Test
+    void uncommittedEntriesAreFreedOnMedia() throws IOException {
+        final WriteCacheConfig cfg = formatted();
+        edit(cfg.cacheFile(), new long[][] {{0, 5, 3}, {1, 6, 2}}, 3);
+        try (WriteCache c = WriteCache.open(cfg)) {
+            assertEquals(1, c.status().dirtyBlocks());
+            assertArrayEquals(new byte[BS], read(c, 5 * BS, BS), "seq 3 is not below the commit count 3");
+            assertArrayEquals(block(101), read(c, 6 * BS, BS));
+        }
+        assertEquals(CacheLayout.Entry.State.FREE, entry(cfg.cacheFile(), 0).state,
+            "a later commit must not be able to turn the dropped entry into committed garbage");
+    }
+
+    @Test
+    void ofTwoCommittedEntriesForOneBlockTheHigherSeqWins() throws IOException {
+        final WriteCacheConfig cfg = formatted();
+        edit(cfg.cacheFile(), new long[][] {{0, 5, 2}, {1, 5, 1}, {2, 7, 0}, {3, 7, 1}}, 3);
+        try (WriteCache c = WriteCache.open(cfg)) {
+            assertEquals(2, c.status().dirtyBlocks());
+            assertArrayEquals(block(100), read(c, 5 * BS, BS));
+            assertArrayEquals(block(103), read(c, 7 * BS, BS));
+        }
+        assertEquals(CacheLayout.Entry.State.FREE, entry(cfg.cacheFile(), 1).state);
+        assertEquals(CacheLayout.Entry.State.FREE, entry(cfg.cacheFile(), 2).state);
+    }
+
+    @Test
+    void twoCommittedEntriesWithTheSameSeqPutTheCacheInTheErrorState() throws IOException {
+        final WriteCacheConfig cfg = formatted();
+        edit(cfg.cacheFile(), new long[][] {{0, 5, 1}, {1, 5, 1}}, 2);
+        try (WriteCache c = WriteCache.open(cfg)) {
+            final CacheStatus s = c.status();
+            assertEquals(5, s.error());
+            assertTrue(s.errorMessage().contains("device block 5"), s.errorMessage());
+            final WriteCacheException e = assertThrows(WriteCacheException.class,
+                () -> c.write(0, ByteBuffer.allocate(BS), false));
+            assertTrue(e.getMessage().contains("error state"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anEntryBeyondTheBackingDeviceIsCorruption() throws IOException {
+        final WriteCacheConfig cfg = formatted();
+        edit(cfg.cacheFile(), new long[][] {{0, 1024, 1}}, 2);
+        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> WriteCache.open(cfg));
+        assertTrue(e.getMessage().contains("device block 1024"), e.getMessage());
+    }
+
+    @Test
+    void anEntryAboveTheCommitCountIsCorruption() throws IOException {
+        final WriteCacheConfig cfg = formatted();
+        edit(cfg.cacheFile(), new long[][] {{4, 9, 8}}, 2);
+        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> WriteCache.open(cfg));
+        assertTrue(e.getMessage().contains("entry 4") && e.getMessage().contains("seq 8"), e.getMessage());
+    }
+
+    @Test
+    void writebackAfterReopenTakesTheOldestBlocksFirst() throws IOException {
+        final WriteCacheConfig cfg = formatted();
+        edit(cfg.cacheFile(), new long[][] {{0, 5, 4}, {1, 6, 0}, {2, 7, 2}}, 5);
+        final WriteCacheConfig one = cfg.toBuilder().writebackJobs(1).highWatermark(0).lowWatermark(0).build();
+        try (WriteCache c = WriteCache.open(one)) {
+            c.doWork();
+            assertEquals(2, c.status().dirtyBlocks());
+            assertEquals(1, c.status().blocksWrittenBack());
+            try (var ch = java.nio.channels.FileChannel.open(cfg.backingFile())) {
+                final ByteBuffer b = ByteBuffer.allocate(BS);
+                ch.read(b, 6L * BS);
+                assertArrayEquals(block(101), b.array(), "seq 0 is the oldest");
+            }
+        }
+    }
+
+    @Test
+    void aFileThatIsNotACacheIsRejectedAndAValidOneIsNotFormattedOverWithoutForce() throws IOException {
+        final WriteCacheConfig cfg = formatted();
+        final IOException again = assertThrows(IOException.class, () -> WriteCache.format(cfg));
+        assertTrue(again.getMessage().contains(WriteCacheConfig.FORCE_FORMAT), again.getMessage());
+        WriteCache.format(cfg.toBuilder().forceFormat(true).build()).close();
+        final Path junk = files.cacheFile();
+        java.nio.file.Files.write(junk, new byte[8192]);
+        final CorruptCacheException e = assertThrows(CorruptCacheException.class,
+            () -> WriteCache.open(cfg.toBuilder().cacheFile(junk).build()));
+        assertTrue(e.getMessage().contains("not a writecache cache"), e.getMessage());
+    }
+}
