@@ -1,7 +1,5 @@
 package org.writecache;
 
-import java.util.Arrays;
-
 import org.writecache.format.CacheLayout;
 import org.writecache.freelist.FreeList;
 import org.writecache.index.BlockIndex;
@@ -42,112 +40,123 @@ final class Recovery {
         final int n = layout.blockCount();
         final CacheLayout.Entry e = new CacheLayout.Entry();
         final CacheLayout.Entry other = new CacheLayout.Entry();
-        final long[] order = new long[n];
-        int committed = 0;
+        final long[] seqs = new long[n];
+        final int[] free = new int[n];
+        int freeCount = 0;
         int uncommitted = 0;
         int duplicates = 0;
         long minSeq = Long.MAX_VALUE;
         long maxSeq = 0;
         String error = null;
-        boolean freedCommitted = false;
         for (int i = 0; i < n; i++) {
             layout.readEntry(i, e);
-            switch (e.state) {
-                case FREE -> freeList.add(i);
-                case CORRUPT -> throw new CorruptCacheException(String.format(
+            if (e.state == CacheLayout.Entry.State.FREE) {
+                free[freeCount++] = i;
+                continue;
+            }
+            if (e.state == CacheLayout.Entry.State.CORRUPT) {
+                throw new CorruptCacheException(String.format(
                     "entry %d (offset %d) fails its checksum: the cache metadata is corrupt", i,
                     layout.entryOffset(i)));
-                case USED -> {
-                    if (e.seq > seq) {
-                        throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i)
-                            + ") has seq " + e.seq + " above the commit count " + seq);
+            }
+            if (e.seq > seq) {
+                throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i) + ") has seq "
+                    + e.seq + " above the commit count " + seq);
+            }
+            if (e.seq == seq) {
+                layout.freeEntry(i);
+                layout.flushEntry(i);
+                free[freeCount++] = i;
+                uncommitted++;
+                continue;
+            }
+            if (e.deviceBlock >= deviceBlocks) {
+                throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i)
+                    + ") maps device block " + e.deviceBlock + ", beyond the backing device of " + deviceBlocks
+                    + " blocks");
+            }
+            final int existing = index.mapIfAbsent(e.deviceBlock, i);
+            int winner = i;
+            if (existing >= 0) {
+                layout.readEntry(existing, other);
+                if (other.seq == e.seq) {
+                    if (error == null) {
+                        error = "entries " + existing + " and " + i + " both hold device block " + e.deviceBlock
+                            + " at seq " + e.seq;
                     }
-                    if (e.seq == seq) {
-                        layout.freeEntry(i);
-                        layout.flushEntry(i);
-                        freeList.add(i);
-                        uncommitted++;
-                        continue;
-                    }
-                    if (e.deviceBlock >= deviceBlocks) {
-                        throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i)
-                            + ") maps device block " + e.deviceBlock + ", beyond the backing device of "
-                            + deviceBlocks + " blocks");
-                    }
-                    final int existing = index.get(e.deviceBlock);
-                    if (existing < 0) {
-                        index.map(e.deviceBlock, i);
-                        state[i] = BlockState.COMMITTED;
-                        order[i] = e.seq;
-                        committed++;
-                        minSeq = Math.min(minSeq, e.seq);
-                        maxSeq = Math.max(maxSeq, e.seq);
-                        continue;
-                    }
-                    layout.readEntry(existing, other);
-                    if (other.seq == e.seq) {
-                        if (error == null) {
-                            error = "entries " + existing + " and " + i + " both hold device block " + e.deviceBlock
-                                + " at seq " + e.seq;
-                        }
-                        state[i] = BlockState.SUPERSEDED;
-                        continue;
-                    }
-                    final int loser = other.seq < e.seq ? existing : i;
-                    if (loser == existing) {
-                        index.unmap(existing);
-                        index.map(e.deviceBlock, i);
-                        state[i] = BlockState.COMMITTED;
-                        order[i] = e.seq;
-                        minSeq = Math.min(minSeq, e.seq);
-                        maxSeq = Math.max(maxSeq, e.seq);
-                    }
-                    state[loser] = BlockState.FREE;
-                    layout.freeEntry(loser);
-                    layout.flushEntry(loser);
-                    freedCommitted = true;
-                    freeList.add(loser);
-                    duplicates++;
+                    state[i] = BlockState.SUPERSEDED;
+                    continue;
                 }
-                default -> throw new IllegalStateException(e.state.toString());
+                final int loser = other.seq < e.seq ? existing : i;
+                winner = loser == existing ? i : existing;
+                if (loser == existing) {
+                    index.unmap(existing);
+                    index.map(e.deviceBlock, i);
+                }
+                state[loser] = BlockState.FREE;
+                layout.freeEntry(loser);
+                layout.flushEntry(loser);
+                free[freeCount++] = loser;
+                duplicates++;
+            }
+            if (winner == i) {
+                state[i] = BlockState.COMMITTED;
+                seqs[i] = e.seq;
+                minSeq = Math.min(minSeq, e.seq);
+                maxSeq = Math.max(maxSeq, e.seq);
             }
         }
-        if (freedCommitted || uncommitted > 0) {
+        if (duplicates > 0 || uncommitted > 0) {
             layout.memory().fence();
         }
-        linkOldestFirst(index, state, order, n, minSeq, maxSeq);
+        freeList.addAll(free, freeCount);
+        linkOldestFirst(index, state, seqs, n, minSeq, maxSeq);
         return new Result(seq, index.mapped(), uncommitted, duplicates, error);
     }
 
-    /** Links every committed block into the write order by seq, oldest at the tail. */
+    /**
+     * Links every committed block into the write order by seq, oldest at the tail. Seqs usually span a small range
+     * (a commit covers many blocks), so a counting sort over the range does it in linear time; a wide range falls
+     * back to a comparison sort of packed (rank, block) keys.
+     */
     private static void linkOldestFirst(final BlockIndex index, final byte[] state, final long[] seqs, final int n,
                                         final long minSeq, final long maxSeq) {
+        if (minSeq > maxSeq) {
+            return;
+        }
+        final long range = maxSeq - minSeq + 1;
+        if (range <= 4L * n) {
+            final int[] starts = new int[(int) range + 1];
+            for (int i = 0; i < n; i++) {
+                if (state[i] == BlockState.COMMITTED) {
+                    starts[(int) (seqs[i] - minSeq) + 1]++;
+                }
+            }
+            for (int r = 1; r <= range; r++) {
+                starts[r] += starts[r - 1];
+            }
+            final int[] sorted = new int[starts[(int) range]];
+            for (int i = 0; i < n; i++) {
+                if (state[i] == BlockState.COMMITTED) {
+                    sorted[starts[(int) (seqs[i] - minSeq)]++] = i;
+                }
+            }
+            for (final int b : sorted) {
+                index.linkNewest(b);
+            }
+            return;
+        }
+        final long[] distinct = java.util.Arrays.stream(seqs).distinct().sorted().toArray();
+        final long[] packed = new long[n];
         int count = 0;
-        final long[] packed = seqs;
-        final boolean packable = maxSeq - minSeq < (1L << 32);
-        final long[] ranks = packable ? null : distinctSorted(seqs, state, n);
         for (int i = 0; i < n; i++) {
             if (state[i] == BlockState.COMMITTED) {
-                final long key = packable ? seqs[i] - minSeq : Arrays.binarySearch(ranks, seqs[i]);
-                packed[count++] = (key << 31) | i;
+                packed[count++] = ((long) java.util.Arrays.binarySearch(distinct, seqs[i]) << 31) | i;
             }
         }
-        Arrays.sort(packed, 0, count);
+        java.util.Arrays.sort(packed, 0, count);
         for (int k = 0; k < count; k++) {
             index.linkNewest((int) (packed[k] & 0x7FFF_FFFFL));
         }
-    }
-
-    private static long[] distinctSorted(final long[] seqs, final byte[] state, final int n) {
-        long[] s = new long[n];
-        int c = 0;
-        for (int i = 0; i < n; i++) {
-            if (state[i] == BlockState.COMMITTED) {
-                s[c++] = seqs[i];
-            }
-        }
-        s = Arrays.copyOf(s, c);
-        Arrays.sort(s);
-        return Arrays.stream(s).distinct().toArray();
     }
 }

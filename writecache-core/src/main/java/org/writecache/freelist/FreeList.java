@@ -70,6 +70,12 @@ public final class FreeList {
         pushLocked(block);
     }
 
+    /** Puts the first {@code count} blocks of {@code blocks} on the list without waking anyone (open). */
+    public synchronized void addAll(final int[] blocks, final int count) {
+        System.arraycopy(blocks, 0, stack, top, count);
+        top += count;
+    }
+
     /** Takes {@code n} blocks into {@code out} if that many are free, else takes nothing and returns false. */
     public synchronized boolean tryAllocate(final int n, final int[] out) {
         if (top < n) {

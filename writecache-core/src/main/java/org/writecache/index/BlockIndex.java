@@ -82,6 +82,26 @@ public final class BlockIndex {
     }
 
     /**
+     * Maps {@code deviceBlock} to {@code block} unless it is mapped already.
+     *
+     * @return -1 if the mapping was added, else the cache block already holding {@code deviceBlock} (unchanged).
+     */
+    public int mapIfAbsent(final long deviceBlock, final int block) {
+        final int key = (int) deviceBlock;
+        int slot = home(deviceBlock);
+        for (int b = table[slot]; b != NONE; b = table[slot]) {
+            if (keys[b] == key) {
+                return b;
+            }
+            slot = nextSlot(slot);
+        }
+        keys[block] = key;
+        table[slot] = block;
+        mapped++;
+        return NONE;
+    }
+
+    /**
      * Maps {@code deviceBlock} to {@code block}; the device block must not be mapped yet.
      *
      * @throws IllegalStateException if it is.
