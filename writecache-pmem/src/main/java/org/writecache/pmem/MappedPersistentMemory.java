@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -232,7 +233,16 @@ public final class MappedPersistentMemory implements PersistentMemory {
 
     @Override
     public void copyFrom(final ByteBuffer src, final int srcIndex, final long offset, final int length) {
-        MemorySegment.copy(MemorySegment.ofBuffer(src), srcIndex - (long) src.position(), segment, offset, length);
+        MemorySegment.copy(wholeBuffer(src, srcIndex, length), srcIndex, segment, offset, length);
+    }
+
+    /**
+     * {@link MemorySegment#ofBuffer} covers {@code [position, limit)}; buffer indexes are absolute, so map
+     * {@code [0, limit)} instead, after checking the range against the limit.
+     */
+    private static MemorySegment wholeBuffer(final ByteBuffer buffer, final int index, final int length) {
+        Objects.checkFromIndexSize(index, length, buffer.limit());
+        return MemorySegment.ofBuffer(buffer.slice(0, buffer.limit()));
     }
 
     @Override
@@ -242,7 +252,10 @@ public final class MappedPersistentMemory implements PersistentMemory {
 
     @Override
     public void copyTo(final long offset, final ByteBuffer dst, final int dstIndex, final int length) {
-        MemorySegment.copy(segment, offset, MemorySegment.ofBuffer(dst), dstIndex - (long) dst.position(), length);
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        MemorySegment.copy(segment, offset, wholeBuffer(dst, dstIndex, length), dstIndex, length);
     }
 
     @Override
