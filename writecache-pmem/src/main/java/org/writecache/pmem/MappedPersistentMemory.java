@@ -270,6 +270,10 @@ public final class MappedPersistentMemory implements PersistentMemory {
 
     @Override
     public void flush(final long offset, final long length) {
+        Objects.checkFromIndexSize(offset, length, segment.byteSize());
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("persistent memory is closed: " + describe());
+        }
         if (policy == FlushPolicy.FENCE_ONLY || length == 0) {
             return;
         }
