@@ -1,6 +1,7 @@
 package org.writecache.pmem;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,12 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 import jdk.nio.mapmode.ExtendedMapMode;
@@ -33,9 +31,7 @@ public final class MappedPersistentMemory implements PersistentMemory {
     private static final VarHandle ATOMIC_LONG =
         ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
-    private final Path file;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final LockedFile file;
     private final Arena arena;
     private final MemorySegment segment;
     private final boolean mapSync;
@@ -43,11 +39,9 @@ public final class MappedPersistentMemory implements PersistentMemory {
     private boolean closed;
 
     private MappedPersistentMemory(
-        final Path file, final FileChannel channel, final FileLock lock, final Arena arena,
-        final MemorySegment segment, final boolean mapSync, final FlushPolicy policy) {
+        final LockedFile file, final Arena arena, final MemorySegment segment, final boolean mapSync,
+        final FlushPolicy policy) {
         this.file = file;
-        this.channel = channel;
-        this.lock = lock;
         this.arena = arena;
         this.segment = segment;
         this.mapSync = mapSync;
@@ -61,31 +55,25 @@ public final class MappedPersistentMemory implements PersistentMemory {
      * @param size     the region size in bytes, positive.
      * @param policy   how flushes are carried out.
      * @param prefault touch every page now so no later access takes a first-touch fault.
-     * @throws CacheFileLockedException if the file is already open.
+     * @throws CacheFileLockedException if the file is already open; it is then left as it was.
      */
     public static MappedPersistentMemory create(
         final Path file, final long size, final FlushPolicy policy, final boolean prefault) throws IOException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("persistent memory size must be positive: " + size);
-        }
-        final FileChannel channel = FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return map(file, channel, size, true, policy, prefault);
+        Objects.requireNonNull(policy, "policy");
+        return map(LockedFile.create(file, size), policy, prefault);
     }
 
     /**
      * Maps an existing file in full.
      *
      * @throws NoSuchFileException if the file does not exist.
+     * @throws IOException if the file is empty.
      * @throws CacheFileLockedException if the file is already open.
      */
     public static MappedPersistentMemory open(final Path file, final FlushPolicy policy, final boolean prefault)
         throws IOException {
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "cache file does not exist");
-        }
-        final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return map(file, channel, -1, false, policy, prefault);
+        Objects.requireNonNull(policy, "policy");
+        return map(LockedFile.open(file), policy, prefault);
     }
 
     /** @return true if {@code path} (or its parent, if it does not exist yet) is on tmpfs. */
@@ -101,35 +89,13 @@ public final class MappedPersistentMemory implements PersistentMemory {
         }
     }
 
-    private static MappedPersistentMemory map(
-        final Path file, final FileChannel channel, final long requestedSize, final boolean resize,
-        final FlushPolicy policy, final boolean prefault) throws IOException {
-        Objects.requireNonNull(policy, "policy");
-        FileLock lock = null;
+    private static MappedPersistentMemory map(final LockedFile locked, final FlushPolicy policy, final boolean prefault)
+        throws IOException {
+        final Path file = locked.file();
+        final FileChannel channel = locked.channel();
+        final long size = locked.size();
         Arena arena = null;
         try {
-            try {
-                lock = channel.tryLock();
-            } catch (final OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new CacheFileLockedException(file);
-            }
-            final long size;
-            if (resize) {
-                if (channel.size() > requestedSize) {
-                    channel.truncate(requestedSize);
-                } else if (channel.size() < requestedSize) {
-                    channel.write(ByteBuffer.allocate(1), requestedSize - 1);
-                }
-                size = requestedSize;
-            } else {
-                size = channel.size();
-                if (size == 0) {
-                    throw new IOException("cache file " + file + " is empty");
-                }
-            }
             arena = Arena.ofShared();
             MemorySegment segment = null;
             boolean sync = false;
@@ -151,15 +117,16 @@ public final class MappedPersistentMemory implements PersistentMemory {
             if (prefault) {
                 segment.load();
             }
-            return new MappedPersistentMemory(file, channel, lock, arena, segment, sync, effective);
+            return new MappedPersistentMemory(locked, arena, segment, sync, effective);
         } catch (final IOException | RuntimeException e) {
             if (arena != null) {
                 arena.close();
             }
-            if (lock != null && lock.isValid()) {
-                lock.release();
+            try {
+                locked.close();
+            } catch (final IOException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            channel.close();
             throw e;
         }
     }
@@ -186,7 +153,7 @@ public final class MappedPersistentMemory implements PersistentMemory {
 
     /** @return the mapped file. */
     public Path file() {
-        return file;
+        return file.file();
     }
 
     @Override
@@ -289,7 +256,7 @@ public final class MappedPersistentMemory implements PersistentMemory {
 
     @Override
     public String describe() {
-        return "ffm " + file + " (" + segment.byteSize() + " bytes, " + (mapSync ? "MAP_SYNC" : "MAP_SHARED")
+        return "ffm " + file.file() + " (" + segment.byteSize() + " bytes, " + (mapSync ? "MAP_SYNC" : "MAP_SHARED")
             + ", flush=" + policy + ")";
     }
 
@@ -303,12 +270,9 @@ public final class MappedPersistentMemory implements PersistentMemory {
             arena.close();
         } finally {
             try {
-                if (lock.isValid()) {
-                    lock.release();
-                }
-                channel.close();
+                file.close();
             } catch (final IOException e) {
-                throw new java.io.UncheckedIOException("closing " + file, e);
+                throw new UncheckedIOException("closing " + file.file(), e);
             }
         }
     }
