@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.ReadOnlyBufferException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,25 +21,18 @@ import jdk.nio.mapmode.ExtendedMapMode;
  * read-write mapping; the {@link FlushPolicy} then decides what a flush costs. Pre-faulting touches every page once so
  * that first-touch page faults (8 to 14 microseconds a page on tmpfs) never land in a timed path.
  */
-public final class MappedPersistentMemory implements PersistentMemory {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle ATOMIC_LONG =
-        ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
-
+public final class MappedPersistentMemory extends SegmentMemory {
     private final LockedFile file;
     private final Arena arena;
-    private final MemorySegment segment;
     private final boolean mapSync;
     private final FlushPolicy policy;
-    private boolean closed;
 
     private MappedPersistentMemory(
         final LockedFile file, final Arena arena, final MemorySegment segment, final boolean mapSync,
         final FlushPolicy policy) {
+        super(segment);
         this.file = file;
         this.arena = arena;
-        this.segment = segment;
         this.mapSync = mapSync;
         this.policy = policy;
     }
@@ -156,99 +145,15 @@ public final class MappedPersistentMemory implements PersistentMemory {
         return file.file();
     }
 
+    /** Writes the lines back with {@code force()} (msync, or CPU cache-line write-back on MAP_SYNC), unless FENCE_ONLY. */
     @Override
-    public long size() {
-        return segment.byteSize();
-    }
-
-    @Override
-    public long getLong(final long offset) {
-        return segment.get(LONG, offset);
-    }
-
-    @Override
-    public void putLong(final long offset, final long value) {
-        segment.set(LONG, offset, value);
-    }
-
-    @Override
-    public int getInt(final long offset) {
-        return segment.get(INT, offset);
-    }
-
-    @Override
-    public void putInt(final long offset, final int value) {
-        segment.set(INT, offset, value);
-    }
-
-    @Override
-    public long getLongAtomic(final long offset) {
-        return (long) ATOMIC_LONG.getVolatile(segment, checkAligned(offset));
-    }
-
-    @Override
-    public void putLongAtomic(final long offset, final long value) {
-        ATOMIC_LONG.setVolatile(segment, checkAligned(offset), value);
-    }
-
-    private static long checkAligned(final long offset) {
-        if ((offset & 7) != 0) {
-            throw new IllegalArgumentException("atomic 8-byte access needs an 8-byte aligned offset: " + offset);
+    void writeBack(final long lineStart, final long length) {
+        if (policy != FlushPolicy.FENCE_ONLY) {
+            segment().asSlice(lineStart, length).force();
         }
-        return offset;
     }
 
-    @Override
-    public void copyFrom(final ByteBuffer src, final int srcIndex, final long offset, final int length) {
-        MemorySegment.copy(wholeBuffer(src, srcIndex, length), srcIndex, segment, offset, length);
-    }
-
-    /**
-     * {@link MemorySegment#ofBuffer} covers {@code [position, limit)}; buffer indexes are absolute, so map
-     * {@code [0, limit)} instead, after checking the range against the limit.
-     */
-    private static MemorySegment wholeBuffer(final ByteBuffer buffer, final int index, final int length) {
-        Objects.checkFromIndexSize(index, length, buffer.limit());
-        return MemorySegment.ofBuffer(buffer.slice(0, buffer.limit()));
-    }
-
-    @Override
-    public void copyFrom(final byte[] src, final int srcIndex, final long offset, final int length) {
-        MemorySegment.copy(src, srcIndex, segment, ValueLayout.JAVA_BYTE, offset, length);
-    }
-
-    @Override
-    public void copyTo(final long offset, final ByteBuffer dst, final int dstIndex, final int length) {
-        if (dst.isReadOnly()) {
-            throw new ReadOnlyBufferException();
-        }
-        MemorySegment.copy(segment, offset, wholeBuffer(dst, dstIndex, length), dstIndex, length);
-    }
-
-    @Override
-    public void copyTo(final long offset, final byte[] dst, final int dstIndex, final int length) {
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, dst, dstIndex, length);
-    }
-
-    @Override
-    public void fill(final long offset, final long length, final byte value) {
-        segment.asSlice(offset, length).fill(value);
-    }
-
-    @Override
-    public void flush(final long offset, final long length) {
-        Objects.checkFromIndexSize(offset, length, segment.byteSize());
-        if (!segment.scope().isAlive()) {
-            throw new IllegalStateException("persistent memory is closed: " + describe());
-        }
-        if (policy == FlushPolicy.FENCE_ONLY || length == 0) {
-            return;
-        }
-        final long start = offset & -CACHE_LINE;
-        final long end = Math.min(segment.byteSize(), (offset + length + CACHE_LINE - 1) & -CACHE_LINE);
-        segment.asSlice(start, end - start).force();
-    }
-
+    /** A full memory fence: on a MAP_SYNC mapping it completes the CPU write-backs {@link #flush} started. */
     @Override
     public void fence() {
         VarHandle.fullFence();
@@ -256,16 +161,17 @@ public final class MappedPersistentMemory implements PersistentMemory {
 
     @Override
     public String describe() {
-        return "ffm " + file.file() + " (" + segment.byteSize() + " bytes, " + (mapSync ? "MAP_SYNC" : "MAP_SHARED")
+        return "ffm " + file.file() + " (" + size() + " bytes, " + (mapSync ? "MAP_SYNC" : "MAP_SHARED")
             + ", flush=" + policy + ")";
     }
 
+    /** Unmaps the file, then releases its lock and closes it. Idempotent. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
-        closed = true;
+        markClosed();
         try {
             arena.close();
         } finally {
@@ -275,10 +181,5 @@ public final class MappedPersistentMemory implements PersistentMemory {
                 throw new UncheckedIOException("closing " + file.file(), e);
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }
