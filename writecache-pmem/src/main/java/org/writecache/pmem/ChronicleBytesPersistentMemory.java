@@ -70,6 +70,7 @@ public final class ChronicleBytesPersistentMemory implements PersistentMemory {
      * @param size     the region size in bytes, positive.
      * @param policy   how flushes are carried out; not {@link FlushPolicy#SYNC}.
      * @param prefault touch every page now so no later access takes a first-touch fault.
+     * @return the mapped region, holding the file's lock until closed.
      * @throws IOException for {@link FlushPolicy#SYNC}, before the file is touched.
      * @throws CacheFileLockedException if the file is already open; it is then left as it was.
      */
@@ -82,6 +83,10 @@ public final class ChronicleBytesPersistentMemory implements PersistentMemory {
     /**
      * Maps an existing, non-empty file in full.
      *
+     * @param file     the file to map.
+     * @param policy   how flushes are carried out; not {@link FlushPolicy#SYNC}.
+     * @param prefault touch every page now so no later access takes a first-touch fault.
+     * @return the mapped region, holding the file's lock until closed.
      * @throws IOException for {@link FlushPolicy#SYNC}, or if the file is empty.
      * @throws java.nio.file.NoSuchFileException if the file does not exist.
      * @throws CacheFileLockedException if the file is already open.

@@ -44,6 +44,7 @@ public final class MappedPersistentMemory extends SegmentMemory {
      * @param size     the region size in bytes, positive.
      * @param policy   how flushes are carried out.
      * @param prefault touch every page now so no later access takes a first-touch fault.
+     * @return the mapped region, holding the file's lock until closed.
      * @throws CacheFileLockedException if the file is already open; it is then left as it was.
      */
     public static MappedPersistentMemory create(
@@ -53,8 +54,12 @@ public final class MappedPersistentMemory extends SegmentMemory {
     }
 
     /**
-     * Maps an existing file in full.
+     * Maps an existing, non-empty file in full.
      *
+     * @param file     the file to map.
+     * @param policy   how flushes are carried out.
+     * @param prefault touch every page now so no later access takes a first-touch fault.
+     * @return the mapped region, holding the file's lock until closed.
      * @throws NoSuchFileException if the file does not exist.
      * @throws IOException if the file is empty.
      * @throws CacheFileLockedException if the file is already open.
