@@ -11,6 +11,7 @@ import org.agrona.concurrent.NanoClock;
 import org.writecache.format.CacheLayout;
 import org.writecache.freelist.FreeList;
 import org.writecache.freelist.Parker;
+import org.writecache.freelist.WaitStats;
 import org.writecache.freelist.Waiter;
 import org.writecache.index.BlockIndex;
 import org.writecache.pmem.PersistentMemory;
@@ -624,6 +625,11 @@ final class CacheEngine {
 
     void clearStats() {
         counters.clear();
+        freeList.clearWaitStats();
+    }
+
+    WaitStats waitStats() {
+        return freeList.waitStats();
     }
 
     /** Commits what is uncommitted (unless in the error state) and stops accepting requests. */

@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import org.writecache.format.CacheLayout;
 import org.writecache.freelist.Parker;
+import org.writecache.freelist.WaitStats;
 import org.writecache.pmem.MappedPersistentMemory;
 import org.writecache.pmem.PersistentMemory;
 
@@ -241,6 +242,11 @@ public final class WriteCache implements AutoCloseable {
     /** @return a snapshot of the cache's state and counters. */
     public CacheStatus status() {
         return engine.status();
+    }
+
+    /** @return how writers have waited for free blocks under the configured {@link WaitPolicy}. */
+    public WaitStats waitStats() {
+        return engine.waitStats();
     }
 
     /** Zeroes the event counters (dm-writecache's {@code clear_stats}). */

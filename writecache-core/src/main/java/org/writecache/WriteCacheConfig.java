@@ -65,8 +65,8 @@ public final class WriteCacheConfig {
     public static final Duration AUTOCOMMIT_TIME_DEFAULT = Duration.ofMillis(1000);
     /** How writers waiting for a free block are woken: see {@link WaitPolicy}. */
     public static final String WAIT_POLICY = "freelist.wait";
-    /** Default wait policy. */
-    public static final WaitPolicy WAIT_POLICY_DEFAULT = WaitPolicy.WAKE_ALL;
+    /** Default wait policy: direct hand-off, the lowest tail latency measured and FIFO for multi-block writes. */
+    public static final WaitPolicy WAIT_POLICY_DEFAULT = WaitPolicy.DIRECT;
     /** How long a write may wait for a free block before failing; 0 waits as long as it takes. */
     public static final String WRITE_TIMEOUT = "freelist.wait.timeout";
     /** What a flush of persistent memory costs: auto, sync, msync or fence-only. */

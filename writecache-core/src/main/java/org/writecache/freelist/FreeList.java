@@ -18,6 +18,10 @@ import org.writecache.WaitPolicy;
  * </ol>
  * Which waiter is woken on a free is the {@link WaitStrategy}'s business. Thread safe: every method synchronizes on
  * this object, and no method calls out while holding it except to the {@link Parker}'s unpark.
+ *
+ * <p>It also records how writers waited ({@link #waitStats()}, JFR events {@code org.writecache.FreeListWait} and
+ * {@code org.writecache.FreeListBlip}): a woken waiter is <em>promised</em> what it still needs until it comes back,
+ * and the list is <em>stranded</em> while the shared blocks minus those promised would cover a parked waiter's need.
  */
 public final class FreeList {
     private final int[] stack;
@@ -29,6 +33,9 @@ public final class FreeList {
     private Waiter tail;
     private int queued;
     private boolean closed;
+    /** Blocks promised to woken waiters that have not come back yet (sum of their {@link Waiter#promise}). */
+    private int promised;
+    private final WaitRecorder stats;
 
     /**
      * @param capacity the number of cache blocks.
@@ -39,10 +46,14 @@ public final class FreeList {
     public FreeList(final int capacity, final WaitPolicy policy, final Parker parker, final NanoClock clock) {
         this.stack = new int[capacity];
         this.strategy = switch (policy) {
+            case SWAIT -> new Swait();
+            case EXCLUSIVE -> new Exclusive();
             case WAKE_ALL -> new WakeAll();
+            case DIRECT -> new DirectHandoff();
         };
         this.parker = parker;
         this.clock = clock;
+        this.stats = new WaitRecorder(policy, clock);
     }
 
     /** @return a waiter for the calling thread. */
@@ -63,6 +74,16 @@ public final class FreeList {
     /** @return the number of queued waiters. */
     public synchronized int waiters() {
         return queued;
+    }
+
+    /** @return how writers have waited so far. */
+    public synchronized WaitStats waitStats() {
+        return stats.snapshot(queued);
+    }
+
+    /** Zeroes the wait statistics (an open stranded interval restarts now). */
+    public synchronized void clearWaitStats() {
+        stats.reset();
     }
 
     /** Puts {@code block} on the list without waking anyone: for building the list at open. */
@@ -101,18 +122,26 @@ public final class FreeList {
                 out[k++] = stack[--top];
             }
             dequeue(w);
-            w.signalled = false;
+            clearSignal(w);
             returnGranted(w);
+            stats.endWait(w, true);
+            updateStranded();
             return true;
         }
         if (w.signalled) {
-            w.signalled = false;
+            clearSignal(w);
+            stats.futile();
             strategy.onWokenNotConsumed(this);
         }
         w.needed = n;
+        if (!w.waiting) {
+            stats.beginWait(w);
+        }
         if (!w.queued) {
             enqueue(w);
+            strategy.onQueued(this, w);
         }
+        updateStranded();
         return false;
     }
 
@@ -153,14 +182,18 @@ public final class FreeList {
         dequeue(w);
         returnGranted(w);
         if (w.signalled) {
-            w.signalled = false;
+            clearSignal(w);
+            stats.futile();
             strategy.onWokenNotConsumed(this);
         }
+        stats.endWait(w, false);
+        updateStranded();
     }
 
     /** Frees {@code block}: the policy hands it on or puts it on the list, and wakes whom it wakes. */
     public synchronized void release(final int block) {
         strategy.onFree(this, block);
+        updateStranded();
     }
 
     /** Frees {@code count} blocks of {@code blocks}. */
@@ -168,6 +201,7 @@ public final class FreeList {
         for (int i = 0; i < count; i++) {
             strategy.onFree(this, blocks[i]);
         }
+        updateStranded();
     }
 
     /** Wakes every waiter for good: they find the cache closed when they retake the engine lock. */
@@ -176,6 +210,7 @@ public final class FreeList {
         while (head != null) {
             wake(head);
         }
+        updateStranded();
     }
 
     private synchronized boolean isClosed() {
@@ -188,15 +223,61 @@ public final class FreeList {
         stack[top++] = block;
     }
 
+    int popLocked() {
+        return stack[--top];
+    }
+
+    /** @return the number of blocks on the shared list. */
+    int sharedLocked() {
+        return top;
+    }
+
     Waiter firstWaiter() {
         return head;
     }
 
-    /** Dequeues {@code w}, marks it signalled and unparks it. */
+    /** @return the oldest queued waiter whose outstanding need the unpromised shared blocks cover, or null. */
+    Waiter firstSatisfiable() {
+        final int spare = top - promised;
+        for (Waiter q = head; q != null && spare > 0; q = q.next) {
+            if (q.needed - q.grantedCount <= spare) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    /** Dequeues {@code w}, marks it signalled (promising it what it still needs) and unparks it. */
     void wake(final Waiter w) {
         dequeue(w);
+        if (!w.signalled) {
+            w.promise = Math.max(0, w.needed - w.grantedCount);
+            promised += w.promise;
+            stats.woken(w);
+        }
         w.signalled = true;
         parker.unpark(w);
+    }
+
+    private void clearSignal(final Waiter w) {
+        w.signalled = false;
+        promised -= w.promise;
+        w.promise = 0;
+    }
+
+    /** Stranded: a parked waiter whose outstanding need the unpromised shared blocks would cover. */
+    private void updateStranded() {
+        final int spare = top - promised;
+        boolean now = false;
+        if (spare > 0 && !closed) {
+            for (Waiter q = head; q != null; q = q.next) {
+                if (q.needed - q.grantedCount <= spare) {
+                    now = true;
+                    break;
+                }
+            }
+        }
+        stats.stranded(now, spare, queued);
     }
 
     private void returnGranted(final Waiter w) {

@@ -11,6 +11,14 @@ interface WaitStrategy {
      */
     void onFree(FreeList list, int block);
 
-    /** A waiter that had been woken stopped waiting without consuming blocks (need met, cancelled, too few). */
+    /**
+     * A waiter that had been woken stopped waiting without consuming blocks (need met another way, cancelled by
+     * timeout, interrupt or close, or too few blocks for its need). It is no longer queued when this is called.
+     */
     void onWokenNotConsumed(FreeList list);
+
+    /** {@code w} has just been queued wanting {@link Waiter#needed} blocks; by default nothing happens. */
+    default void onQueued(final FreeList list, final Waiter w) {
+        // Most policies leave queued waiters alone until a block is freed.
+    }
 }

@@ -1,0 +1,26 @@
+package org.writecache.bench.wakeup;
+
+/**
+ * One measured point of the shoot-out. Times in nanoseconds; freelist-only figures are -1 for JDK peers.
+ *
+ * @param pool             the policy or peer.
+ * @param writers          writer threads.
+ * @param seconds          length of the measured interval.
+ * @param allocations      blocks taken.
+ * @param needMet          waits that ended with the need met another way (no block taken).
+ * @param waitP50          allocation wait (request to block, including the fast path), median.
+ * @param waitP99          99th percentile.
+ * @param waitP999         99.9th percentile.
+ * @param waitMax          maximum.
+ * @param perSecond        allocations per second.
+ * @param cpuPerAllocation CPU time of writers and releaser per allocation.
+ * @param wakeups          waiters woken by the freelist.
+ * @param futileWakeups    woken waiters that got nothing.
+ * @param stranded         time a parked waiter sat next to free blocks that would serve it.
+ * @param longestBlip      longest such interval.
+ * @param stuckAtEnd       writers still waiting when the releaser had nothing more to free: stranded for good.
+ */
+record Result(String pool, int writers, double seconds, long allocations, long needMet, long waitP50, long waitP99,
+              long waitP999, long waitMax, double perSecond, double cpuPerAllocation, long wakeups,
+              long futileWakeups, long stranded, long longestBlip, int stuckAtEnd) {
+}
