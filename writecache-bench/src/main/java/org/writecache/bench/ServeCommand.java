@@ -15,6 +15,7 @@ import org.writecache.nbd.NbdExport;
 import org.writecache.nbd.NbdServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -55,11 +56,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--port must be 0 to 65535: " + port);
+            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535: " + port);
         }
-        final WriteCacheConfig.Builder b = config == null ? WriteCacheConfig.builder() : WriteCacheConfig.load(config);
-        overrides.forEach(b::set);
-        final WriteCacheConfig cfg = b.build();
+        final WriteCacheConfig cfg;
+        try {
+            final WriteCacheConfig.Builder b =
+                config == null ? WriteCacheConfig.builder() : WriteCacheConfig.load(config);
+            overrides.forEach(b::set);
+            cfg = b.build();
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         final WriteCache cache = format || !Files.exists(cfg.cacheFile())
             ? WriteCache.format(cfg) : WriteCache.open(cfg);
         final NbdServer server;

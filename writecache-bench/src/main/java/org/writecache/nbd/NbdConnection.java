@@ -67,7 +67,7 @@ final class NbdConnection implements Runnable {
             LOG.log(Level.WARNING, "{0}: {1}; disconnecting", peer, e.getMessage());
         } catch (final IOException e) {
             if (channel.isOpen()) {
-                LOG.log(Level.WARNING, "{0}: connection failed: {1}", peer, e.toString());
+                LOG.log(Level.INFO, "{0}: connection ended: {1}", peer, e.toString());
             }
         } finally {
             close();
