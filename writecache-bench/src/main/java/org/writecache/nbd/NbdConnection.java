@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
+import java.util.function.Consumer;
 
 /**
  * One client session: the handshake, then requests served one at a time in arrival order, each answered with a
@@ -28,13 +29,14 @@ final class NbdConnection implements Runnable {
     private final NbdExport export;
     private final ByteChannel channel;
     private final String peer;
-    private final Runnable onClose;
+    private final Consumer<NbdConnection> onClose;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final BufferedInputStream buffered;
     private ByteBuffer payload = ByteBuffer.allocate(BUFFER);
 
-    NbdConnection(final NbdExport export, final ByteChannel channel, final String peer, final Runnable onClose) {
+    NbdConnection(final NbdExport export, final ByteChannel channel, final String peer,
+                  final Consumer<NbdConnection> onClose) {
         this.export = export;
         this.channel = channel;
         this.peer = peer;
@@ -71,7 +73,7 @@ final class NbdConnection implements Runnable {
             }
         } finally {
             close();
-            onClose.run();
+            onClose.accept(this);
         }
     }
 

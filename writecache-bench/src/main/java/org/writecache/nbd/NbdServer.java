@@ -11,7 +11,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +31,8 @@ public final class NbdServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final SocketAddress address;
     private final Path socketFile;
-    private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
-    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-    private final AtomicLong sessions = new AtomicLong();
+    private final Map<NbdConnection, Thread> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong sessionCount = new AtomicLong();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread acceptor;
     private volatile boolean closing;
@@ -98,7 +97,7 @@ public final class NbdServer implements AutoCloseable {
 
     /** @return sessions currently open. */
     public int activeSessions() {
-        return connections.size();
+        return sessions.size();
     }
 
     /** Blocks until {@link #close()} has finished. */
@@ -119,19 +118,13 @@ public final class NbdServer implements AutoCloseable {
                 }
                 return;
             }
-            final String peer = "nbd client " + sessions.incrementAndGet();
-            final Thread[] thread = new Thread[1];
-            final NbdConnection[] session = new NbdConnection[1];
-            session[0] = new NbdConnection(export, client, peer, () -> {
-                connections.remove(session[0]);
-                threads.remove(thread[0]);
-            });
-            thread[0] = Thread.ofPlatform().name(peer).unstarted(session[0]);
-            connections.add(session[0]);
-            threads.add(thread[0]);
-            thread[0].start();
+            final String peer = "nbd client " + sessionCount.incrementAndGet();
+            final NbdConnection session = new NbdConnection(export, client, peer, sessions::remove);
+            final Thread thread = Thread.ofPlatform().name(peer).unstarted(session);
+            sessions.put(session, thread);
+            thread.start();
             if (closing) {
-                session[0].close();
+                session.close();
             }
         }
     }
@@ -147,18 +140,16 @@ public final class NbdServer implements AutoCloseable {
         try {
             listener.close();
             acceptor.join(CLOSE_WAIT_MILLIS);
-            for (final NbdConnection c : connections) {
-                c.close();
-            }
+            sessions.keySet().forEach(NbdConnection::close);
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
-            for (final Thread t : threads) {
+            for (final Thread t : sessions.values()) {
                 final long left = deadline - System.nanoTime();
                 if (left > 0) {
                     t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 }
             }
-            if (!threads.isEmpty()) {
-                LOG.log(Level.WARNING, "{0} NBD sessions still running after close", threads.size());
+            if (!sessions.isEmpty()) {
+                LOG.log(Level.WARNING, "{0} NBD sessions still running after close", sessions.size());
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
