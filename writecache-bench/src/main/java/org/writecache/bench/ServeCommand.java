@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * and closes the cache (which commits every acknowledged write).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serve a write cache over NBD (fixed newstyle) for qemu, nbdcopy, fio and nbd-client.",
+    description = {"Serve a write cache over NBD (fixed newstyle) for qemu, nbdcopy, nbdinfo and fio.",
         "Opens the cache in cache.file, or formats one when the file does not exist (or with --format).",
         "Prints the NBD URI to connect to once it listens; SIGINT or SIGTERM commits and closes the cache."})
 public final class ServeCommand implements Callable<Integer> {
