@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,6 +36,7 @@ public final class NbdServer implements AutoCloseable {
     private final AtomicLong sessionCount = new AtomicLong();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread acceptor;
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
     private volatile boolean closing;
 
     private NbdServer(final NbdExport export, final ServerSocketChannel listener, final Path socketFile)
@@ -132,7 +134,7 @@ public final class NbdServer implements AutoCloseable {
     /** Stops accepting, ends every session and waits (up to ten seconds) for their threads. */
     @Override
     public void close() throws IOException {
-        if (closing) {
+        if (!closeStarted.compareAndSet(false, true)) {
             awaitQuietly();
             return;
         }
