@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         org.writecache.bench.wakeup.WakeupCommand.class,
+        ServeCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec

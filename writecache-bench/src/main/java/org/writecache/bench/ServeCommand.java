@@ -1,0 +1,99 @@
+package org.writecache.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.writecache.WriteCache;
+import org.writecache.WriteCacheConfig;
+import org.writecache.nbd.NbdExport;
+import org.writecache.nbd.NbdServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code writecache serve}: exports a cache as a network block device until SIGINT or SIGTERM, then stops the server
+ * and closes the cache (which commits every acknowledged write).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve a write cache over NBD (fixed newstyle) for qemu, nbdcopy, nbdinfo and fio.",
+        "Opens the cache in cache.file, or formats one when the file does not exist (or with --format).",
+        "Prints the NBD URI to connect to once it listens; SIGINT or SIGTERM commits and closes the cache."})
+public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see config/writecache.properties).")
+    private Path config;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE",
+        description = "Set one property, overriding the file (repeatable), e.g. -s cache.size=512m.")
+    private Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--format", description = "Format the cache even if the cache file exists (needs format.force "
+        + "when it holds a valid cache).")
+    private boolean format;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "Listen on this Unix domain socket instead of TCP.")
+    private Path socket;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "10809",
+        description = "TCP port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    private int port;
+
+    @Option(names = "--export", paramLabel = "NAME", defaultValue = "writecache",
+        description = "Export name (default ${DEFAULT-VALUE}); the empty default export name is accepted too.")
+    private String exportName;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535: " + port);
+        }
+        final WriteCacheConfig cfg;
+        try {
+            final WriteCacheConfig.Builder b =
+                config == null ? WriteCacheConfig.builder() : WriteCacheConfig.load(config);
+            overrides.forEach(b::set);
+            cfg = b.build();
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        final WriteCache cache = format || !Files.exists(cfg.cacheFile())
+            ? WriteCache.format(cfg) : WriteCache.open(cfg);
+        final NbdServer server;
+        try {
+            final NbdExport export = new NbdExport(cache, exportName);
+            server = socket != null ? NbdServer.unix(export, socket)
+                : NbdServer.tcp(export, new InetSocketAddress("127.0.0.1", port));
+        } catch (final IOException | RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        final Thread stop = Thread.ofPlatform().unstarted(() -> shutdown(server, cache));
+        Runtime.getRuntime().addShutdownHook(stop);
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println("serving " + cache.size() + " bytes in blocks of " + cache.blockSize() + " at " + server.uri());
+        out.flush();
+        server.awaitClose();
+        return 0;
+    }
+
+    private static void shutdown(final NbdServer server, final WriteCache cache) {
+        try (cache) {
+            server.close();
+        } catch (final IOException e) {
+            System.err.println("writecache serve: closing failed: " + e);
+            return;
+        }
+        System.err.println("writecache serve: stopped, cache committed and closed");
+    }
+}
