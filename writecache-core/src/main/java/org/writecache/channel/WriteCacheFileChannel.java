@@ -1,5 +1,6 @@
 package org.writecache.channel;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -45,7 +46,8 @@ import org.writecache.WriteCache;
  * {@link java.nio.channels.OverlappingFileLockException}); exclusion between processes comes from the cache itself,
  * which holds an exclusive lock on its cache file while open. {@link #map} is not supported.
  *
- * <p>The channel does not own the cache: closing the channel leaves the cache open.
+ * <p>The channel does not own the cache: closing the channel leaves the cache open (or runs the {@code onClose}
+ * given to {@link #open(WriteCache, boolean, Closeable)}).
  */
 public final class WriteCacheFileChannel extends FileChannel {
     /** Largest piece a transfer or a zero fill moves at once. */
@@ -59,12 +61,15 @@ public final class WriteCacheFileChannel extends FileChannel {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock positionLock = new ReentrantLock();
     private final ChannelLocks locks = new ChannelLocks(this);
+    private final Closeable onClose;
     private volatile long size;
     private long position;
 
-    private WriteCacheFileChannel(final WriteCache cache, final boolean writable, final long size) {
+    private WriteCacheFileChannel(final WriteCache cache, final boolean writable, final long size,
+                                  final Closeable onClose) {
         this.cache = cache;
         this.writable = writable;
+        this.onClose = onClose;
         this.blockSize = cache.blockSize();
         this.capacity = cache.size() - blockSize;
         this.name = "channel over cache " + cache.config().cacheFile();
@@ -80,6 +85,17 @@ public final class WriteCacheFileChannel extends FileChannel {
      * @throws IllegalArgumentException             if the device holds no block besides the header.
      */
     public static WriteCacheFileChannel open(final WriteCache cache, final boolean writable) throws IOException {
+        return open(cache, writable, null);
+    }
+
+    /**
+     * Opens a channel as {@link #open(WriteCache, boolean)} does, running {@code onClose} once when the channel is
+     * closed (an embedder that shares one cache among channels releases it there).
+     *
+     * @param onClose run after the channel has released its locks; may be null.
+     */
+    public static WriteCacheFileChannel open(final WriteCache cache, final boolean writable, final Closeable onClose)
+        throws IOException {
         Objects.requireNonNull(cache, "cache");
         final int bs = cache.blockSize();
         if (cache.size() < 2L * bs) {
@@ -90,7 +106,7 @@ public final class WriteCacheFileChannel extends FileChannel {
         cache.read(0, header);
         header.flip();
         final long size = ChannelHeader.decode(header, bs, cache.size() - bs, "cache " + cache.config().cacheFile());
-        final WriteCacheFileChannel channel = new WriteCacheFileChannel(cache, writable, Math.max(size, 0));
+        final WriteCacheFileChannel channel = new WriteCacheFileChannel(cache, writable, Math.max(size, 0), onClose);
         if (size < 0 && writable) {
             channel.writeHeader(0);
             cache.flush();
@@ -389,8 +405,11 @@ public final class WriteCacheFileChannel extends FileChannel {
     }
 
     @Override
-    protected void implCloseChannel() {
+    protected void implCloseChannel() throws IOException {
         locks.releaseAll();
+        if (onClose != null) {
+            onClose.close();
+        }
     }
 
     @Override
