@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
     description = "A persistent-memory write-back block cache: benchmarks and tools.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        H2Bench.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec
