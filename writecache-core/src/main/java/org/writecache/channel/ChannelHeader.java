@@ -40,12 +40,9 @@ public final class ChannelHeader {
     private ChannelHeader() {
     }
 
-    /** Fills {@code block} (one whole block, position 0) with a header recording {@code size}. */
+    /** Writes a header recording {@code size} into {@code block}: one whole block of zeros, position 0. */
     static void encode(final ByteBuffer block, final int blockSize, final long size) {
         final ByteBuffer b = block.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < b.limit(); i++) {
-            b.put(i, (byte) 0);
-        }
         b.putLong(MAGIC_OFFSET, MAGIC);
         b.putInt(VERSION_OFFSET, VERSION);
         b.putInt(BLOCK_SIZE_OFFSET, blockSize);

@@ -155,6 +155,9 @@ public final class WriteCacheFileChannel extends FileChannel {
             throw new IOException("write of " + n + " bytes at position " + pos + " ends beyond the capacity of "
                 + capacity + " bytes of " + name);
         }
+        if (n == 0) {
+            return 0;
+        }
         writeLock.lock();
         try {
             ensureOpen();

@@ -108,6 +108,8 @@ class WriteCacheFileChannelTest {
             Arrays.fill(ones, (byte) 1);
             ch.write(ByteBuffer.wrap(ones), 0);
             ch.truncate(100);
+            assertEquals(0, ch.write(ByteBuffer.allocate(0), 5 * BS), "an empty write does not extend the file");
+            assertEquals(100, ch.size());
             ch.write(ByteBuffer.wrap(new byte[] {7}), 2 * BS + 5);
             final byte[] all = readAll(ch);
             assertEquals(2 * BS + 6, all.length);
