@@ -31,8 +31,8 @@ import org.writecache.WriteCacheConfig;
  * there, and that H2 opens the database without complaint.
  */
 class H2CrashTest {
-    private static final int KILLS = 22;
-    private static final int MAX_COMMITS_BEFORE_KILL = 120;
+    private static final int KILLS = 20;
+    private static final int MAX_COMMITS_BEFORE_KILL = 80;
 
     @RegisterExtension
     final H2Files files = new H2Files();
@@ -118,7 +118,7 @@ class H2CrashTest {
                 cmd.add(arg);
             }
         }
-        cmd.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        cmd.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
             "-cp", System.getProperty("java.class.path"), H2CrashChild.class.getName(),
             config.cacheFile().toString(), config.backingFile().toString(), String.valueOf(firstId),
             String.valueOf(seed), commitLog.toString()));
