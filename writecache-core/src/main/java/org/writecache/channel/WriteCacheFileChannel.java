@@ -50,7 +50,7 @@ import org.writecache.WriteCache;
  * given to {@link #open(WriteCache, boolean, Closeable)}).
  */
 public final class WriteCacheFileChannel extends FileChannel {
-    /** Largest piece a transfer or a zero fill moves at once. */
+    /** Largest piece a transfer moves at once. */
     private static final int CHUNK = 64 << 10;
 
     private final WriteCache cache;
@@ -61,6 +61,7 @@ public final class WriteCacheFileChannel extends FileChannel {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock positionLock = new ReentrantLock();
     private final ChannelLocks locks = new ChannelLocks(this);
+    private final ChannelBlocks blocks;
     private final Closeable onClose;
     private volatile long size;
     private long position;
@@ -70,6 +71,7 @@ public final class WriteCacheFileChannel extends FileChannel {
         this.cache = cache;
         this.writable = writable;
         this.onClose = onClose;
+        this.blocks = new ChannelBlocks(cache);
         this.blockSize = cache.blockSize();
         this.capacity = cache.size() - blockSize;
         this.name = "channel over cache " + cache.config().cacheFile();
@@ -108,7 +110,7 @@ public final class WriteCacheFileChannel extends FileChannel {
         final long size = ChannelHeader.decode(header, bs, cache.size() - bs, "cache " + cache.config().cacheFile());
         final WriteCacheFileChannel channel = new WriteCacheFileChannel(cache, writable, Math.max(size, 0), onClose);
         if (size < 0 && writable) {
-            channel.writeHeader(0);
+            channel.blocks.writeHeader(0);
             cache.flush();
         }
         return channel;
@@ -138,7 +140,7 @@ public final class WriteCacheFileChannel extends FileChannel {
         }
         final int n = (int) Math.min(dst.remaining(), end - pos);
         final ByteBuffer target = dst.slice(dst.position(), n);
-        readRange(pos, target);
+        blocks.read(pos, target);
         dst.position(dst.position() + n);
         return n;
     }
@@ -163,12 +165,12 @@ public final class WriteCacheFileChannel extends FileChannel {
             ensureOpen();
             final long oldSize = size;
             if (pos > oldSize) {
-                fillZeros(oldSize, pos);
+                blocks.fillZeros(oldSize, pos);
             }
-            writeRange(pos, src);
+            blocks.write(pos, src);
             final long end = pos + n;
             if (end > oldSize) {
-                writeHeader(end);
+                blocks.writeHeader(end);
                 size = end;
             }
             cache.flush();
@@ -298,7 +300,7 @@ public final class WriteCacheFileChannel extends FileChannel {
         try {
             final long oldSize = size;
             if (newSize < oldSize) {
-                writeHeader(newSize);
+                blocks.writeHeader(newSize);
                 cache.flush();
                 size = newSize;
                 final long from = roundUp(newSize);
@@ -420,7 +422,7 @@ public final class WriteCacheFileChannel extends FileChannel {
         return name + " (size " + size + ")";
     }
 
-    // ---------------------------------------------------------------- block mapping
+    // ---------------------------------------------------------------- checks
 
     private void ensureOpen() throws ClosedChannelException {
         if (!isOpen()) {
@@ -436,76 +438,5 @@ public final class WriteCacheFileChannel extends FileChannel {
 
     private long roundUp(final long bytes) {
         return (bytes + blockSize - 1) & -blockSize;
-    }
-
-    private void writeHeader(final long newSize) throws IOException {
-        final ByteBuffer block = ByteBuffer.allocate(blockSize);
-        ChannelHeader.encode(block, blockSize, newSize);
-        cache.write(0, block, false);
-    }
-
-    /** Reads {@code dst.remaining()} channel bytes at {@code pos}: whole blocks straight into dst, edges via a copy. */
-    private void readRange(final long pos, final ByteBuffer dst) throws IOException {
-        final long mask = blockSize - 1;
-        long p = pos;
-        ByteBuffer scratch = null;
-        while (dst.hasRemaining()) {
-            final int inBlock = (int) (p & mask);
-            if (inBlock == 0 && dst.remaining() >= blockSize) {
-                final int whole = dst.remaining() & -blockSize;
-                cache.read(blockSize + p, dst.slice(dst.position(), whole));
-                dst.position(dst.position() + whole);
-                p += whole;
-                continue;
-            }
-            if (scratch == null) {
-                scratch = ByteBuffer.allocate(blockSize);
-            }
-            scratch.clear();
-            cache.read(blockSize + p - inBlock, scratch);
-            final int n = Math.min(blockSize - inBlock, dst.remaining());
-            dst.put(scratch.array(), inBlock, n);
-            p += n;
-        }
-    }
-
-    /** Writes {@code src} at {@code pos} without committing; caller holds the write lock. */
-    private void writeRange(final long pos, final ByteBuffer src) throws IOException {
-        final long mask = blockSize - 1;
-        long p = pos;
-        ByteBuffer scratch = null;
-        while (src.hasRemaining()) {
-            final int inBlock = (int) (p & mask);
-            if (inBlock == 0 && src.remaining() >= blockSize) {
-                final int whole = src.remaining() & -blockSize;
-                cache.write(blockSize + p, src.slice(src.position(), whole), false);
-                src.position(src.position() + whole);
-                p += whole;
-                continue;
-            }
-            if (scratch == null) {
-                scratch = ByteBuffer.allocate(blockSize);
-            }
-            final long blockStart = p - inBlock;
-            scratch.clear();
-            cache.read(blockSize + blockStart, scratch);
-            final int n = Math.min(blockSize - inBlock, src.remaining());
-            scratch.put(inBlock, src, src.position(), n);
-            src.position(src.position() + n);
-            scratch.clear();
-            cache.write(blockSize + blockStart, scratch, false);
-            p += n;
-        }
-    }
-
-    /** Writes zeros over {@code [from, to)}; caller holds the write lock. */
-    private void fillZeros(final long from, final long to) throws IOException {
-        final ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(CHUNK, to - from));
-        for (long p = from; p < to; ) {
-            final int n = (int) Math.min(zeros.capacity(), to - p);
-            zeros.clear().limit(n);
-            writeRange(p, zeros);
-            p += n;
-        }
     }
 }
