@@ -18,7 +18,10 @@ import org.writecache.WriteCacheConfig;
 import org.writecache.h2.TpcbWorkload;
 import org.writecache.h2.WriteCacheFilePath;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code writecache h2bench}: the same TPC-B-like H2 workload on a plain database file on disk and on a database file
@@ -31,6 +34,9 @@ import picocli.CommandLine.Option;
 @Command(name = "h2bench", mixinStandardHelpOptions = true,
     description = "H2 TPC-B-like transactions, each durable on commit: plain file on disk vs. writecache.")
 public final class H2Bench implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--dir", description = "Directory on disk for the database files (default: ${DEFAULT-VALUE}).")
     Path dir = Path.of("/tmp/writecache-h2bench");
 
@@ -80,7 +86,7 @@ public final class H2Bench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (seconds < 1 || warmup < 0 || rounds < 1) {
-            throw new IllegalArgumentException("--seconds " + seconds + " must be at least 1, --warmup " + warmup
+            throw new ParameterException(spec.commandLine(), "--seconds " + seconds + " must be at least 1, --warmup " + warmup
                 + " at least 0, --rounds " + rounds + " at least 1");
         }
         Files.createDirectories(dir);
