@@ -89,6 +89,10 @@ public final class H2Bench implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--seconds " + seconds + " must be at least 1, --warmup " + warmup
                 + " at least 0, --rounds " + rounds + " at least 1");
         }
+        if (branches < 1 || accounts < 1) {
+            throw new ParameterException(spec.commandLine(), "--branches " + branches + " and --accounts " + accounts
+                + " must be at least 1");
+        }
         Files.createDirectories(dir);
         final Path plainDb = dir.resolve("h2bench-plain");
         final Path cachedDb = dir.resolve("h2bench-cached");
