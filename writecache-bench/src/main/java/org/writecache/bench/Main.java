@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         org.writecache.bench.wakeup.WakeupCommand.class,
         ServeCommand.class,
+        H2Bench.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,190 @@
+package org.writecache.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.HdrHistogram.Histogram;
+import org.writecache.WriteCacheConfig;
+import org.writecache.h2.TpcbWorkload;
+import org.writecache.h2.WriteCacheFilePath;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code writecache h2bench}: the same TPC-B-like H2 workload on a plain database file on disk and on a database file
+ * kept in a write cache (cache file on tmpfs, backing file on disk), side by side in one run.
+ *
+ * <p>Both setups run identical SQL with {@code WRITE_DELAY=0} and {@code CHECKPOINT SYNC} after every commit, so every
+ * transaction is durable when it returns: on the plain file the checkpoint forces (fsyncs) the database file; on the
+ * cache every write is already durable and the force is a cache commit.
+ */
+@Command(name = "h2bench", mixinStandardHelpOptions = true,
+    description = "H2 TPC-B-like transactions, each durable on commit: plain file on disk vs. writecache.")
+public final class H2Bench implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", description = "Directory on disk for the database files (default: ${DEFAULT-VALUE}).")
+    Path dir = Path.of("/tmp/writecache-h2bench");
+
+    @Option(names = "--cache-dir", description = "Directory for the cache file: tmpfs or DAX (default: ${DEFAULT-VALUE}).")
+    Path cacheDir = Path.of("/dev/shm");
+
+    @Option(names = "--cache-size", description = "Cache file size, e.g. 256m (default: ${DEFAULT-VALUE}).")
+    String cacheSize = "256m";
+
+    @Option(names = "--backing-size", description = "Largest database file on the cache, e.g. 1g (default: ${DEFAULT-VALUE}).")
+    String backingSize = "1g";
+
+    @Option(names = "--seconds", description = "Measured seconds per setup and round (default: ${DEFAULT-VALUE}).")
+    int seconds = 10;
+
+    @Option(names = "--warmup", description = "Warm-up seconds per setup and round (default: ${DEFAULT-VALUE}).")
+    int warmup = 3;
+
+    @Option(names = "--rounds", description = "Rounds; each runs both setups (default: ${DEFAULT-VALUE}).")
+    int rounds = 3;
+
+    @Option(names = "--branches", description = "TPC-B scale: branches (default: ${DEFAULT-VALUE}).")
+    int branches = 1;
+
+    @Option(names = "--accounts", description = "Accounts per branch (default: ${DEFAULT-VALUE}).")
+    int accounts = 10_000;
+
+    @Option(names = "--out", description = "Results file, markdown (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("h2bench-results.md");
+
+    /** One measured run of one setup. */
+    record Run(int round, String setup, long transactions, double seconds, Histogram latency) {
+        double tps() {
+            return transactions / seconds;
+        }
+
+        String row() {
+            return String.format(Locale.ROOT, "| %d | %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |", round, setup,
+                transactions, tps(), us(50), us(90), us(99), us(99.9), latency.getMaxValue() / 1000.0);
+        }
+
+        private double us(final double percentile) {
+            return latency.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (seconds < 1 || warmup < 0 || rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seconds " + seconds + " must be at least 1, --warmup " + warmup
+                + " at least 0, --rounds " + rounds + " at least 1");
+        }
+        if (branches < 1 || accounts < 1) {
+            throw new ParameterException(spec.commandLine(), "--branches " + branches + " and --accounts " + accounts
+                + " must be at least 1");
+        }
+        Files.createDirectories(dir);
+        final Path plainDb = dir.resolve("h2bench-plain");
+        final Path cachedDb = dir.resolve("h2bench-cached");
+        final WriteCacheConfig config = WriteCacheConfig.builder()
+            .set(WriteCacheConfig.CACHE_SIZE, cacheSize)
+            .set(WriteCacheConfig.BACKING_SIZE, backingSize)
+            .cacheFile(cacheDir.resolve("h2bench-cached.wc"))
+            .backingFile(Path.of(cachedDb + WriteCacheFilePath.DATABASE_SUFFIX))
+            .build();
+        WriteCacheFilePath.register(config);
+        final String options = ";WRITE_DELAY=0";
+        final List<Run> runs = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            deleteDatabase(plainDb, null);
+            runs.add(run(r, "plain file", "jdbc:h2:" + plainDb + options));
+            deleteDatabase(cachedDb, config.cacheFile());
+            runs.add(run(r, "writecache", "jdbc:h2:" + WriteCacheFilePath.SCHEME + ":" + cachedDb + options));
+        }
+        deleteDatabase(plainDb, null);
+        deleteDatabase(cachedDb, config.cacheFile());
+        final String report = report(runs, config);
+        System.out.print(report);
+        Files.writeString(out, report);
+        System.out.println("results written to " + out.toAbsolutePath());
+        return 0;
+    }
+
+    private Run run(final int round, final String setup, final String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url)) {
+            TpcbWorkload.createSchema(c, branches, accounts);
+            try (TpcbWorkload w = new TpcbWorkload(c, branches, accounts, true, round)) {
+                final long warmEnd = System.nanoTime() + Duration.ofSeconds(warmup).toNanos();
+                while (System.nanoTime() < warmEnd) {
+                    w.transaction();
+                }
+                final Histogram latency = new Histogram(3);
+                final long start = System.nanoTime();
+                final long end = start + Duration.ofSeconds(seconds).toNanos();
+                long n = 0;
+                long now = start;
+                while (now < end) {
+                    w.transaction();
+                    final long done = System.nanoTime();
+                    latency.recordValue(done - now);
+                    now = done;
+                    n++;
+                }
+                if (!w.consistent()) {
+                    throw new IllegalStateException(setup + ": balances disagree with the history after the run");
+                }
+                final Run run = new Run(round, setup, n, (now - start) / 1e9, latency);
+                System.out.println(run.row());
+                return run;
+            }
+        }
+    }
+
+    private static void deleteDatabase(final Path db, final Path cacheFile) throws IOException {
+        for (final String suffix : List.of(WriteCacheFilePath.DATABASE_SUFFIX, ".trace.db", ".lock.db")) {
+            Files.deleteIfExists(Path.of(db + suffix));
+        }
+        if (cacheFile != null) {
+            Files.deleteIfExists(cacheFile);
+        }
+    }
+
+    private String report(final List<Run> runs, final WriteCacheConfig config) {
+        final StringBuilder b = new StringBuilder();
+        b.append("# writecache h2bench, ").append(Instant.now()).append("\n\n");
+        b.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Workload: TPC-B-like, %d branch(es), %d "
+                + "accounts per branch, 1 connection, WRITE_DELAY=0 and CHECKPOINT SYNC after every commit in both "
+                + "setups; %d s warm-up and %d s measured per setup and round.%n%n",
+            Runtime.getRuntime().availableProcessors(), Runtime.version(), branches, accounts, warmup, seconds));
+        b.append("Plain file: ").append(dir.toAbsolutePath()).append("/h2bench-plain.mv.db. Writecache: cache ")
+            .append(config.cacheFile()).append(" (").append(config.cacheSize() >> 20).append(" MiB, ")
+            .append(config.flushPolicy()).append(" flush policy), backing ").append(config.backingFile())
+            .append(".\n\n");
+        b.append("| round | setup | transactions | TPS | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (final Run r : runs) {
+            b.append(r.row()).append('\n');
+        }
+        final double plain = median(runs, "plain file");
+        final double cached = median(runs, "writecache");
+        b.append(String.format(Locale.ROOT, "%nMedian TPS: plain file %.0f, writecache %.0f: %.1fx.%n",
+            plain, cached, cached / plain));
+        return b.toString();
+    }
+
+    private static double median(final List<Run> runs, final String setup) {
+        final double[] tps = runs.stream().filter(r -> r.setup().equals(setup)).mapToDouble(Run::tps).sorted()
+            .toArray();
+        return tps.length % 2 == 1 ? tps[tps.length / 2] : (tps[tps.length / 2 - 1] + tps[tps.length / 2]) / 2;
+    }
+}
