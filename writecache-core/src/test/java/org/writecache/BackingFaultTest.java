@@ -136,6 +136,25 @@ class BackingFaultTest {
     }
 
     @Test
+    void writesAcknowledgedBeforeABackingErrorAreCommittedAtClose() throws IOException {
+        final WriteCacheConfig cfg = config().toBuilder().highWatermark(10).lowWatermark(0).writebackJobs(2).build();
+        final FaultyBlockDevice device = faulty(cfg);
+        try (WriteCache c = format(cfg, device)) {
+            for (int i = 0; i < 10; i++) {
+                c.write((long) i * BS, ByteBuffer.wrap(block(i)), true);
+            }
+            c.write(20L * BS, ByteBuffer.wrap(block(20)), false);
+            device.failing(DeviceOperation.WRITE, FaultTrigger.always());
+            assertThrows(WriteCacheException.class, c::doWork);
+            assertEquals(1, c.status().uncommittedBlocks(), "the batch of the two oldest blocks did not commit");
+        }
+        try (WriteCache c = WriteCache.open(cfg)) {
+            assertArrayEquals(block(20), read(c, 20L * BS, BS), "the cache media are sound: close commits");
+            assertEquals(11, c.writeback());
+        }
+    }
+
+    @Test
     void seededRateWriteFaultsDuringBackgroundWorkLoseNothing() throws IOException {
         final long seed = System.nanoTime();
         final WriteCacheConfig cfg = config().toBuilder().highWatermark(25).lowWatermark(10).writebackJobs(4).build();
