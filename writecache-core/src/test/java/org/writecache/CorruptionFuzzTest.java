@@ -41,6 +41,18 @@ class CorruptionFuzzTest {
     @Test
     void randomCorruptionsNeverYieldWrongData() throws IOException {
         final long seed = Long.getLong("writecache.fuzz.seed", System.nanoTime());
+        // Thousands of opens: keep the per-open INFO line out of the test output.
+        final java.util.logging.Logger log = java.util.logging.Logger.getLogger(WriteCache.class.getName());
+        final java.util.logging.Level level = log.getLevel();
+        log.setLevel(java.util.logging.Level.WARNING);
+        try {
+            fuzz(seed);
+        } finally {
+            log.setLevel(level);
+        }
+    }
+
+    private void fuzz(final long seed) throws IOException {
         final Random rnd = new Random(seed);
         final WriteCacheConfig cfg = WriteCacheConfig.builder()
             .cacheFile(files.cacheFile()).cacheSize(CacheLayout.regionSize(BLOCKS, BS)).blockSize(BS)

@@ -27,6 +27,6 @@ final class EveryNthTrigger implements FaultTrigger {
 
     @Override
     public String toString() {
-        return limit == 1 && n == 1 ? "once" : limit == 1 ? "once at call " + n : "every " + n + "th call";
+        return limit == 1 ? "once" : "every " + n + "th call";
     }
 }

@@ -12,7 +12,7 @@ public interface FaultTrigger {
 
     /** @return a trigger that fires on every operation. */
     static FaultTrigger always() {
-        return (offset, length) -> true;
+        return AlwaysTrigger.INSTANCE;
     }
 
     /** @return a trigger that fires on the first operation it is asked about, then never again. */

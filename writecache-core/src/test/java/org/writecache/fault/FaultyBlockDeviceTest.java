@@ -33,7 +33,8 @@ class FaultyBlockDeviceTest {
             d.failing(DeviceOperation.WRITE, FaultTrigger.always().inRange(8192, 12288));
             d.write(0, filled(1));
             final IOException e = assertThrows(IOException.class, () -> d.write(8192, filled(2)));
-            assertTrue(e.getMessage().startsWith("Input/output error"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("Input/output error (EIO, injected always in bytes [8192, 12288))"),
+                e.getMessage());
             assertTrue(e.getMessage().contains("write of bytes [8192, 12288)"), e.getMessage());
             assertTrue(e.getMessage().contains(d.describe().substring("faulty ".length())), e.getMessage());
             final ByteBuffer back = ByteBuffer.allocate(4096);
