@@ -155,6 +155,42 @@ class BackingFaultTest {
     }
 
     @Test
+    void writersWaitingForAFreeBlockFailWhenWritebackFails() throws Exception {
+        final WriteCacheConfig cfg = config();
+        final FaultyBlockDevice device = faulty(cfg);
+        try (WriteCache c = format(cfg, device)) {
+            final int blocks = c.cacheBlocks();
+            for (int i = 0; i < blocks; i++) {
+                c.write((long) i * BS, ByteBuffer.wrap(block(i)), i == blocks - 1);
+            }
+            final AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+            final Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    c.write((long) blocks * BS, ByteBuffer.wrap(block(blocks)), true);
+                } catch (final IOException e) {
+                    writerFailure.set(e);
+                }
+            });
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (c.status().writesBlockedOnFreelist() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the writer never waited on the freelist");
+                Thread.onSpinWait();
+            }
+            device.failing(DeviceOperation.SYNC, FaultTrigger.always());
+            assertThrows(WriteCacheException.class, c::doWork);
+            writer.join(30_000);
+            assertFalse(writer.isAlive(), "the waiting writer was woken by the error");
+            assertTrue(writerFailure.get() instanceof WriteCacheException, String.valueOf(writerFailure.get()));
+            assertTrue(writerFailure.get().getMessage().contains("error state"), writerFailure.get().getMessage());
+        }
+        try (WriteCache c = WriteCache.open(cfg)) {
+            for (int i = 0; i < c.cacheBlocks(); i++) {
+                assertArrayEquals(block(i), read(c, (long) i * BS, BS), "block " + i);
+            }
+        }
+    }
+
+    @Test
     void seededRateWriteFaultsDuringBackgroundWorkLoseNothing() throws IOException {
         final long seed = System.nanoTime();
         final WriteCacheConfig cfg = config().toBuilder().highWatermark(25).lowWatermark(10).writebackJobs(4).build();
