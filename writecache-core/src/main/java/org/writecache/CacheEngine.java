@@ -44,6 +44,13 @@ import org.writecache.writeback.WritebackBatch;
  * batch runs at a time ({@link #writebackLock}), so two versions of one device block are never in flight together.
  * A block overwritten or discarded while in flight becomes SUPERSEDED_WRITEBACK and is freed when its I/O completes.
  *
+ * <p>Errors are sticky, as in dm-writecache. A backing write or sync that fails during writeback puts the batch back
+ * (its blocks COMMITTED again, at the oldest end of the write order; superseded ones SUPERSEDED) and the cache enters
+ * the error state: nothing of the batch is freed, every request fails with {@link WriteCacheException}, and
+ * {@link #status()} reports the message naming the device and byte range. The cache media stay sound, so close still
+ * commits; a later open in front of a healthy device finds every committed block and writes it back. A backing read
+ * that fails on a miss fails that read only.
+ *
  * <p>Writers that find too few free blocks wait on the {@link FreeList}, whose {@link WaitPolicy} decides who is
  * woken. After waking, a writer looks its blocks up again: it may need fewer now (another writer cached the same
  * block and it is now uncommitted, so it is overwritten in place), or the wait may end by timeout, interrupt, close or
@@ -84,6 +91,8 @@ final class CacheEngine {
     private String error;
     private Throwable errorCause;
     private boolean closed;
+    /** The sticky error came from the backing device: the cache itself is sound and may still commit. */
+    private boolean backingFailed;
 
     CacheEngine(final WriteCacheConfig config, final CacheLayout layout, final BlockDevice device, final Parker parker)
         throws CorruptCacheException {
@@ -293,7 +302,13 @@ final class CacheEngine {
             } else if (hit && missStart >= 0) {
                 final ByteBuffer slice = dst.duplicate();
                 slice.limit(base + (i << blockShift)).position(base + (missStart << blockShift));
-                device.read((first + missStart) << blockShift, slice);
+                final long from = (first + missStart) << blockShift;
+                try {
+                    device.read(from, slice);
+                } catch (final IOException e) {
+                    throw new IOException("read of bytes [" + from + ", " + ((first + i) << blockShift) + ") from "
+                        + device.describe() + " failed: " + e.getMessage(), e);
+                }
                 missStart = -1;
             }
         }
@@ -449,7 +464,8 @@ final class CacheEngine {
                 lock.lock();
                 try {
                     abortBatch();
-                    fail("backing device write failed during writeback: " + e.getMessage(), e);
+                    backingFailed = true;
+                    fail(e.getMessage(), e);
                 } finally {
                     lock.unlock();
                 }
@@ -632,14 +648,18 @@ final class CacheEngine {
         return freeList.waitStats();
     }
 
-    /** Commits what is uncommitted (unless in the error state) and stops accepting requests. */
+    /**
+     * Commits what is uncommitted and stops accepting requests. In the error state it commits only if the error came
+     * from the backing device (the cache media and metadata are sound, and the writes were acknowledged); after an
+     * inconsistency found by recovery it changes nothing.
+     */
     void close() {
         lock.lock();
         try {
             if (closed) {
                 return;
             }
-            if (error == null) {
+            if (error == null || backingFailed) {
                 commitLocked();
             }
             closed = true;

@@ -14,7 +14,9 @@ import org.writecache.index.BlockIndex;
  *   <li>of two committed entries for one device block, the higher seq wins and the other is freed; equal seqs put
  *       the cache in the error state (dm-writecache's rule);</li>
  *   <li>an entry that fails its checksum, has a seq above the commit count, or maps a block beyond the backing
- *       device makes the open fail with {@link CorruptCacheException} naming the entry.</li>
+ *       device makes the open fail with {@link CorruptCacheException} naming the entry. Dropping such an entry
+ *       instead would silently serve older data from the backing device in place of a committed write, so the open
+ *       refuses and leaves the choice (restore the file, or format over it) to the operator.</li>
  * </ul>
  * The write order is rebuilt by seq, oldest first, so writeback after reopen still takes the oldest data first.
  */

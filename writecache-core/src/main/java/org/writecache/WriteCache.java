@@ -94,6 +94,12 @@ public final class WriteCache implements AutoCloseable {
      */
     public static WriteCache open(final WriteCacheConfig config) throws IOException {
         requireBackingFile(config);
+        final long minimum = config.startOffset() + CacheLayout.SUPERBLOCK_SIZE;
+        if (Files.exists(config.cacheFile()) && Files.size(config.cacheFile()) < minimum) {
+            throw new CorruptCacheException("cache file " + config.cacheFile() + " of "
+                + Files.size(config.cacheFile()) + " bytes is smaller than its " + minimum
+                + "-byte superblock end (start offset " + config.startOffset() + "): truncated or not a cache");
+        }
         final BlockDevice device = FileBlockDevice.open(config.backingFile(), config.backingSize());
         try {
             final PersistentMemory pm =

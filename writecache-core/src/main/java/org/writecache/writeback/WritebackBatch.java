@@ -110,15 +110,29 @@ public final class WritebackBatch {
                 pm.copyTo(layout.blockOffset(block), staging, (k - i) * blockSize, blockSize);
             }
             staging.limit((j - i) * blockSize);
-            device.write(first * blockSize, staging);
+            try {
+                device.write(first * blockSize, staging);
+            } catch (final IOException e) {
+                throw new IOException("writeback write of bytes [" + first * blockSize + ", " + (first + j - i)
+                    * blockSize + ") to " + device.describe() + " failed: " + e.getMessage(), e);
+            }
             ios++;
             if (syncEachRun) {
-                device.sync();
+                sync(first, first + j - i);
             }
             i = j;
         }
         if (!syncEachRun) {
+            sync(sorted[0] >>> 31, (sorted[count - 1] >>> 31) + 1);
+        }
+    }
+
+    private void sync(final long fromBlock, final long toBlock) throws IOException {
+        try {
             device.sync();
+        } catch (final IOException e) {
+            throw new IOException("sync of " + device.describe() + " after writing back bytes in ["
+                + fromBlock * blockSize + ", " + toBlock * blockSize + ") failed: " + e.getMessage(), e);
         }
     }
 }
