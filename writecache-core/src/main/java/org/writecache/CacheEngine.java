@@ -16,6 +16,8 @@ import org.writecache.index.BlockIndex;
 import org.writecache.pmem.PersistentMemory;
 import org.writecache.stats.Counter;
 import org.writecache.stats.Counters;
+import org.writecache.stats.Gauge;
+import org.writecache.writeback.BlockAges;
 import org.writecache.writeback.WritebackBatch;
 
 /**
@@ -42,6 +44,13 @@ import org.writecache.writeback.WritebackBatch;
  * so reads hit), and writes them outside the lock. Only after the backing device is durable does it free them. One
  * batch runs at a time ({@link #writebackLock}), so two versions of one device block are never in flight together.
  * A block overwritten or discarded while in flight becomes SUPERSEDED_WRITEBACK and is freed when its I/O completes.
+ * A batch is due above the high watermark (until the low one), for blocks older than {@code writeback.max.age}
+ * (ages in {@link BlockAges}, only when set), and always in cleaner mode; {@code writeback.pause} holds the first two
+ * off while writes keep coming, unless the freelist is empty.
+ *
+ * <p>In cleaner mode new writes go around the cache: under {@link #writebackLock} (so no older version of the block is
+ * in flight), the data goes to the backing device, which is synced if any of the blocks is cached, and only then are
+ * the cached copies dropped, as a discard drops them: the newest data is durable somewhere at every instant.
  *
  * <p>Writers that find too few free blocks wait on the {@link FreeList}, whose {@link WaitPolicy} decides who is
  * woken. After waking, a writer looks its blocks up again: it may need fewer now (another writer cached the same
@@ -72,7 +81,8 @@ final class CacheEngine {
     private final FreeList freeList;
     private final IntArrayList uncommitted = new IntArrayList();
     private final IntArrayList superseded = new IntArrayList();
-    private final Counters counters = new Counters();
+    private final Counters counters;
+    private final BlockAges ages;
     private final WritebackBatch batch;
     private final int[] freed;
     private final Recovery.Result recovery;
@@ -83,9 +93,17 @@ final class CacheEngine {
     private String error;
     private Throwable errorCause;
     private boolean closed;
+    private volatile boolean cleaner;
+    private long lastWriteNanos;
 
     CacheEngine(final WriteCacheConfig config, final CacheLayout layout, final BlockDevice device, final Parker parker)
         throws CorruptCacheException {
+        this(config, layout, device, parker, new Counters());
+    }
+
+    CacheEngine(final WriteCacheConfig config, final CacheLayout layout, final BlockDevice device, final Parker parker,
+                final Counters counters) throws CorruptCacheException {
+        this.counters = counters;
         this.config = config;
         this.layout = layout;
         this.pm = layout.memory();
@@ -105,6 +123,24 @@ final class CacheEngine {
         this.seq = r.seq();
         this.error = r.error();
         this.recovery = r;
+        this.cleaner = config.cleaner();
+        this.lastWriteNanos = clock.nanoTime() - config.pause().toNanos();
+        if (config.maxAge().isZero()) {
+            this.ages = null;
+        } else {
+            this.ages = new BlockAges(blocks, config.maxAge().toNanos(), clock);
+            for (int b = 0; b < blocks; b++) {
+                if (state[b] == BlockState.COMMITTED) {
+                    ages.stamp(b);
+                }
+            }
+        }
+        lock.lock();
+        try {
+            publishGauges();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** @return what recovery found when this cache was opened. */
@@ -124,14 +160,18 @@ final class CacheEngine {
         return deviceBlocks << blockShift;
     }
 
-    /** @return heap bytes of metadata per cache block: index, state byte, freelist slot. */
+    /** @return heap bytes of metadata per cache block: index, state byte, freelist slot, age when max age is set. */
     double metadataBytesPerBlock() {
-        return index.bytesPerBlock() + 1 + FreeList.bytesPerBlock();
+        return index.bytesPerBlock() + 1 + FreeList.bytesPerBlock() + (ages == null ? 0 : BlockAges.bytesPerBlock());
     }
 
     // ------------------------------------------------------------------ write path
 
     void write(final long offset, final ByteBuffer src, final boolean fua) throws IOException {
+        if (cleaner) {
+            writeAround(offset, src, fua);
+            return;
+        }
         final int n = src.remaining() >> blockShift;
         final long first = offset >> blockShift;
         int pos = src.position();
@@ -166,6 +206,7 @@ final class CacheEngine {
                         freeList.endWait(waiter);
                         waiter = null;
                         applyWrite(firstBlock, count, src, srcPos, fresh);
+                        publishGauges();
                         return;
                     }
                     if (waiter == null) {
@@ -174,6 +215,7 @@ final class CacheEngine {
                             freeList.endWait(waiter);
                             waiter = null;
                             applyWrite(firstBlock, count, src, srcPos, fresh);
+                            publishGauges();
                             return;
                         }
                     }
@@ -234,6 +276,9 @@ final class CacheEngine {
                 }
                 index.map(d, nb);
                 index.linkNewest(nb);
+                if (ages != null) {
+                    ages.stamp(nb);
+                }
                 state[nb] = BlockState.UNCOMMITTED;
                 if (uncommitted.isEmpty()) {
                     firstUncommittedNanos = clock.nanoTime();
@@ -242,6 +287,7 @@ final class CacheEngine {
             }
         }
         counters.add(Counter.WRITES, count);
+        lastWriteNanos = clock.nanoTime();
         if (uncommitted.size() >= config.autocommitBlocks()) {
             commitLocked();
         }
@@ -357,50 +403,107 @@ final class CacheEngine {
     }
 
     void discard(final long offset, final long length) throws IOException {
-        final long first = offset >> blockShift;
-        final long n = length >> blockShift;
         lock.lock();
         try {
             checkUsable();
-            int pending = 0;
-            for (long i = 0; i < n; i++) {
-                final int b = index.get(first + i);
-                counters.increment(Counter.DISCARDS);
-                if (b < 0) {
-                    continue;
-                }
-                switch (state[b]) {
-                    case BlockState.UNCOMMITTED -> {
-                        index.unmap(b);
-                        layout.freeEntry(b);
-                        layout.flushEntry(b);
-                        state[b] = BlockState.FREE;
-                        freeList.release(b);
-                    }
-                    case BlockState.COMMITTED -> {
-                        index.unmap(b);
-                        freeCommittedEntry(b);
-                        freed[pending++] = b;
-                        if (pending == freed.length) {
-                            pm.fence();
-                            freeList.release(freed, pending);
-                            pending = 0;
-                        }
-                    }
-                    case BlockState.WRITEBACK -> {
-                        index.unmap(b);
-                        state[b] = BlockState.SUPERSEDED_WRITEBACK;
-                    }
-                    default -> throw new IllegalStateException("mapped block " + b + " in state " + state[b]);
-                }
-            }
-            if (pending > 0) {
-                pm.fence();
-                freeList.release(freed, pending);
-            }
+            counters.add(Counter.DISCARDS, length >> blockShift);
+            dropLocked(offset >> blockShift, length >> blockShift);
+            publishGauges();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Drops the cached copies of {@code n} device blocks from {@code first}; one in flight is freed when it lands. */
+    private void dropLocked(final long first, final long n) {
+        int pending = 0;
+        for (long i = 0; i < n; i++) {
+            final int b = index.get(first + i);
+            if (b < 0) {
+                continue;
+            }
+            switch (state[b]) {
+                case BlockState.UNCOMMITTED -> {
+                    index.unmap(b);
+                    layout.freeEntry(b);
+                    layout.flushEntry(b);
+                    state[b] = BlockState.FREE;
+                    freeList.release(b);
+                }
+                case BlockState.COMMITTED -> {
+                    index.unmap(b);
+                    freeCommittedEntry(b);
+                    freed[pending++] = b;
+                    if (pending == freed.length) {
+                        pm.fence();
+                        freeList.release(freed, pending);
+                        pending = 0;
+                    }
+                }
+                case BlockState.WRITEBACK -> {
+                    index.unmap(b);
+                    state[b] = BlockState.SUPERSEDED_WRITEBACK;
+                }
+                default -> throw new IllegalStateException("mapped block " + b + " in state " + state[b]);
+            }
+        }
+        if (pending > 0) {
+            pm.fence();
+            freeList.release(freed, pending);
+        }
+    }
+
+    /** Cleaner mode: writes straight to the backing device, then drops any cached copy (see the notes). */
+    private void writeAround(final long offset, final ByteBuffer src, final boolean fua) throws IOException {
+        final long first = offset >> blockShift;
+        final int n = src.remaining() >> blockShift;
+        writebackLock.lock();
+        try {
+            lock.lock();
+            try {
+                checkUsable();
+            } finally {
+                lock.unlock();
+            }
+            device.write(offset, src.duplicate());
+            boolean cached;
+            lock.lock();
+            try {
+                cached = anyCached(first, n);
+            } finally {
+                lock.unlock();
+            }
+            if (cached || fua) {
+                device.sync();
+            }
+            lock.lock();
+            try {
+                if (anyCached(first, n)) {
+                    dropLocked(first, n);
+                }
+                counters.add(Counter.WRITES, n);
+                counters.add(Counter.WRITES_AROUND, n);
+                lastWriteNanos = clock.nanoTime();
+                publishGauges();
+            } finally {
+                lock.unlock();
+            }
+        } catch (final IOException e) {
+            throw new WriteCacheException("write around the cache to " + device.describe() + " at bytes [" + offset
+                + ", " + (offset + ((long) n << blockShift)) + ") failed: " + e.getMessage(), e);
+        } finally {
+            writebackLock.unlock();
+        }
+        src.position(src.limit());
+    }
+
+    private boolean anyCached(final long first, final int n) {
+        for (int i = 0; i < n; i++) {
+            if (index.get(first + i) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ writeback
@@ -426,7 +529,7 @@ final class CacheEngine {
         } finally {
             lock.unlock();
         }
-        return work + writebackOnce(false);
+        return work + writebackOnce(cleaner);
     }
 
     /** Runs one writeback batch if one is due (or {@code all}: if anything is dirty). @return blocks written back. */
@@ -439,6 +542,7 @@ final class CacheEngine {
                 if (!selectBatch(all)) {
                     return 0;
                 }
+                publishGauges();
             } finally {
                 lock.unlock();
             }
@@ -452,11 +556,13 @@ final class CacheEngine {
                 } finally {
                     lock.unlock();
                 }
-                throw new WriteCacheException("writeback to " + device.describe() + " failed", e);
+                throw new WriteCacheException("writeback to " + device.describe() + " failed: " + e.getMessage(), e);
             }
             lock.lock();
             try {
-                return completeBatch();
+                final int n = completeBatch();
+                publishGauges();
+                return n;
             } finally {
                 lock.unlock();
             }
@@ -472,6 +578,8 @@ final class CacheEngine {
     private boolean selectBatch(final boolean all) {
         final int used = blocks - freeList.available();
         final long lowTarget = (long) config.lowWatermark() * blocks / 100;
+        long wanted = Long.MAX_VALUE;
+        boolean byAge = false;
         if (!all) {
             if (!writingBack && aboveHighWatermark()) {
                 writingBack = true;
@@ -479,15 +587,17 @@ final class CacheEngine {
             if (writingBack && used <= lowTarget) {
                 writingBack = false;
             }
-            if (!writingBack) {
+            final long pause = config.pause().toNanos();
+            if (pause > 0 && clock.nanoTime() - lastWriteNanos < pause && freeList.available() > 0) {
                 return false;
             }
+            wanted = writingBack ? used - lowTarget : 0;
+            byAge = ages != null;
         }
-        final long wanted = all ? Long.MAX_VALUE : used - lowTarget;
         batch.clear();
-        while (!batch.isFull() && batch.size() < wanted) {
+        while (!batch.isFull()) {
             int b = index.oldest();
-            if (b < 0) {
+            if (b < 0 || (batch.size() >= wanted && !(byAge && ages.isOld(b)))) {
                 break;
             }
             if (state[b] == BlockState.UNCOMMITTED) {
@@ -545,31 +655,53 @@ final class CacheEngine {
      *
      * @return blocks written back.
      */
-    long writebackAll() throws IOException {
+    long writebackAll(final FlushProgress progress) throws IOException {
         flush(false);
+        final long start = clock.nanoTime();
         long total = 0;
         while (true) {
             final int n = writebackOnce(true);
-            if (n == 0) {
-                lock.lock();
-                try {
-                    checkUsable();
-                    if (index.linked() == 0 && uncommitted.isEmpty()) {
-                        return total;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-            }
             total += n;
+            final long remaining;
+            lock.lock();
+            try {
+                checkUsable();
+                remaining = index.linked() + uncommittedLive();
+            } finally {
+                lock.unlock();
+            }
+            if (n > 0) {
+                final long nanos = Math.max(1, clock.nanoTime() - start);
+                progress.progress(remaining, remaining << blockShift, total,
+                    (double) (total << blockShift) * 1e9 / nanos);
+            }
+            if (n == 0 && remaining == 0) {
+                return total;
+            }
         }
+    }
+
+    /** Turns cleaner mode on or off (dm-writecache's {@code cleaner} message turns it on). */
+    void cleaner(final boolean on) {
+        lock.lock();
+        try {
+            cleaner = on;
+            publishGauges();
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isCleaner() {
+        return cleaner;
     }
 
     /** Parks the background thread until work may be due or {@code maxWaitNanos} passes. */
     void awaitWork(final long maxWaitNanos) throws InterruptedException {
         lock.lock();
         try {
-            if (!closed && !aboveHighWatermark()) {
+            if (!closed && !aboveHighWatermark() && !(cleaner && index.linked() > 0)) {
                 workAvailable.await(maxWaitNanos, TimeUnit.NANOSECONDS);
             }
         } finally {
@@ -593,6 +725,7 @@ final class CacheEngine {
             error = message;
             errorCause = cause;
         }
+        publishGauges();
         freeList.close();
         workAvailable.signalAll();
     }
@@ -606,10 +739,23 @@ final class CacheEngine {
                 counters.get(Counter.WRITES_AROUND), counters.get(Counter.WRITES_ALLOCATE),
                 counters.get(Counter.WRITES_BLOCKED_ON_FREELIST), counters.get(Counter.FLUSHES),
                 counters.get(Counter.DISCARDS), index.mapped(),
-                uncommittedLive(), counters.get(Counter.COMMITS), seq, counters.get(Counter.WRITEBACK_BLOCKS), error);
+                uncommittedLive(), counters.get(Counter.COMMITS), seq, counters.get(Counter.WRITEBACK_BLOCKS),
+                cleaner, recovery.committed(), recovery.uncommitted(), recovery.duplicates(), error);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Publishes the current state to the gauges (read by other processes through the counters file). */
+    private void publishGauges() {
+        counters.set(Gauge.ERROR, error == null ? 0 : 5);
+        counters.set(Gauge.BLOCKS, blocks);
+        counters.set(Gauge.FREE_BLOCKS, freeList.available());
+        counters.set(Gauge.WRITEBACK_BLOCKS, writebackBlocks);
+        counters.set(Gauge.DIRTY_BLOCKS, index.mapped());
+        counters.set(Gauge.UNCOMMITTED_BLOCKS, uncommitted.size());
+        counters.set(Gauge.SEQ_COUNT, seq);
+        counters.set(Gauge.CLEANER, cleaner ? 1 : 0);
     }
 
     private int uncommittedLive() {

@@ -1,5 +1,11 @@
 package org.writecache.bench;
 
+import org.writecache.bench.cli.CheckCommand;
+import org.writecache.bench.cli.DumpCommand;
+import org.writecache.bench.cli.FlushCommand;
+import org.writecache.bench.cli.FormatCommand;
+import org.writecache.bench.cli.StatusCommand;
+import org.writecache.bench.cli.TableCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "A persistent-memory write-back block cache: benchmarks and tools.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        FormatCommand.class, CheckCommand.class, StatusCommand.class, FlushCommand.class, DumpCommand.class,
+        TableCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -11,7 +11,7 @@ import org.writecache.pmem.PersistentMemory;
 /**
  * One round of writeback I/O: the blocks chosen by the engine (oldest first) are sorted by device block, contiguous
  * runs are coalesced into single writes, and the backing device is made durable before the engine frees anything.
- * Memory is bounded by the staging buffer: {@code writeback.jobs} blocks.
+ * Memory is bounded by the staging buffer: {@code writeback.jobs} blocks, and no more than that many are in flight.
  *
  * <p>Not thread safe; the engine runs one batch at a time, which also guarantees that two versions of one device
  * block are never in flight together.
@@ -110,11 +110,17 @@ public final class WritebackBatch {
                 pm.copyTo(layout.blockOffset(block), staging, (k - i) * blockSize, blockSize);
             }
             staging.limit((j - i) * blockSize);
-            device.write(first * blockSize, staging);
-            ios++;
-            if (syncEachRun) {
-                device.sync();
+            final long at = first * blockSize;
+            try {
+                device.write(at, staging);
+                if (syncEachRun) {
+                    device.sync();
+                }
+            } catch (final IOException e) {
+                throw new IOException("backing write of bytes [" + at + ", " + (at + staging.limit()) + ") (sectors "
+                    + at / 512 + " to " + ((at + staging.limit()) / 512 - 1) + ") failed: " + e.getMessage(), e);
             }
+            ios++;
             i = j;
         }
         if (!syncEachRun) {
