@@ -117,9 +117,9 @@ final class CacheEngine {
         this.index = new BlockIndex(blocks);
         this.state = new byte[blocks];
         this.freeList = new FreeList(blocks, config.waitPolicy(), parker, clock);
-        this.batch = new WritebackBatch(layout, device, config.writebackJobs());
-        this.freed = new int[Math.max(batch.capacity(), chunkBlocks)];
         final Recovery.Result r = Recovery.run(layout, deviceBlocks, index, state, freeList);
+        this.batch = new WritebackBatch(layout, device, config.writebackJobs(), config.writebackPipeline());
+        this.freed = new int[Math.max(batch.capacity(), chunkBlocks)];
         this.seq = r.seq();
         this.error = r.error();
         this.recovery = r;
@@ -787,6 +787,12 @@ final class CacheEngine {
             workAvailable.signalAll();
         } finally {
             lock.unlock();
+        }
+        writebackLock.lock();
+        try {
+            batch.close();
+        } finally {
+            writebackLock.unlock();
         }
     }
 

@@ -16,6 +16,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.writecache.format.CacheLayout;
 import org.writecache.pmem.FlushPolicy;
+import org.writecache.writeback.WritebackPipeline;
 
 /**
  * Every setting of a cache, validated in one place ({@link Builder#build()}) before anything runs.
@@ -90,11 +91,15 @@ public final class WriteCacheConfig {
     public static final String PAUSE = "writeback.pause";
     /** Write every dirty block back when the cache is closed (dm-writecache's flush_on_suspend). */
     public static final String FLUSH_ON_CLOSE = "writeback.flush.on.close";
+    /** How writeback runs reach the backing device: sequential or disruptor (see {@link WritebackPipeline.Kind}). */
+    public static final String WRITEBACK_PIPELINE = "writeback.pipeline";
+    /** Default pipeline. */
+    public static final WritebackPipeline.Kind WRITEBACK_PIPELINE_DEFAULT = WritebackPipeline.Kind.SEQUENTIAL;
 
     private static final Set<String> KNOWN = Set.of(CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
         BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
         WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER, PAUSE,
-        FLUSH_ON_CLOSE);
+        FLUSH_ON_CLOSE, WRITEBACK_PIPELINE);
 
     private final Path cacheFile;
     private final long cacheSize;
@@ -118,6 +123,7 @@ public final class WriteCacheConfig {
     private final boolean cleaner;
     private final Duration pause;
     private final boolean flushOnClose;
+    private final WritebackPipeline.Kind writebackPipeline;
     private final NanoClock clock;
 
     private WriteCacheConfig(final Builder b) {
@@ -143,6 +149,7 @@ public final class WriteCacheConfig {
         cleaner = b.cleaner;
         pause = b.pause;
         flushOnClose = b.flushOnClose;
+        writebackPipeline = b.writebackPipeline;
         clock = b.clock;
     }
 
@@ -176,6 +183,7 @@ public final class WriteCacheConfig {
         b.cleaner = cleaner;
         b.pause = pause;
         b.flushOnClose = flushOnClose;
+        b.writebackPipeline = writebackPipeline;
         b.clock = clock;
         return b;
     }
@@ -299,6 +307,11 @@ public final class WriteCacheConfig {
         return flushOnClose;
     }
 
+    /** @return the writeback pipeline. */
+    public WritebackPipeline.Kind writebackPipeline() {
+        return writebackPipeline;
+    }
+
     /** @return the clock for every time-based behaviour. */
     public NanoClock clock() {
         return clock;
@@ -329,6 +342,7 @@ public final class WriteCacheConfig {
         m.put(CLEANER, Boolean.toString(cleaner));
         m.put(PAUSE, pause.toMillis() + "ms");
         m.put(FLUSH_ON_CLOSE, Boolean.toString(flushOnClose));
+        m.put(WRITEBACK_PIPELINE, writebackPipeline.name().toLowerCase(Locale.ROOT));
         return m;
     }
 
@@ -361,6 +375,7 @@ public final class WriteCacheConfig {
         private boolean cleaner;
         private Duration pause = Duration.ZERO;
         private boolean flushOnClose;
+        private WritebackPipeline.Kind writebackPipeline = WRITEBACK_PIPELINE_DEFAULT;
         private NanoClock clock = new SystemNanoClock();
 
         private Builder() {
@@ -409,6 +424,7 @@ public final class WriteCacheConfig {
                     case CLEANER -> cleaner(Units.parseBoolean(value));
                     case PAUSE -> pause(Units.parseDuration(value));
                     case FLUSH_ON_CLOSE -> flushOnClose(Units.parseBoolean(value));
+                    case WRITEBACK_PIPELINE -> writebackPipeline(Units.parseEnum(WritebackPipeline.Kind.class, value));
                     default -> throw new IllegalArgumentException("unknown property '" + name + "': known ones are "
                         + KNOWN.stream().sorted().toList());
                 }
@@ -550,6 +566,12 @@ public final class WriteCacheConfig {
             return this;
         }
 
+        /** @see WriteCacheConfig#WRITEBACK_PIPELINE */
+        public Builder writebackPipeline(final WritebackPipeline.Kind v) {
+            writebackPipeline = v;
+            return this;
+        }
+
         /** The clock for autocommit time and every other time-based behaviour; tests inject a manual one. */
         public Builder clock(final NanoClock v) {
             clock = v;
@@ -592,6 +614,7 @@ public final class WriteCacheConfig {
                 MAX_AGE + " must be 0 (off) or at least " + MAX_AGE_MIN.toMillis() + " ms: " + maxAge);
             Objects.requireNonNull(pause, PAUSE);
             require(!pause.isNegative(), PAUSE + " must not be negative: " + pause);
+            Objects.requireNonNull(writebackPipeline, WRITEBACK_PIPELINE);
             Objects.requireNonNull(clock, "clock");
             final long regionBytes = cacheSize - startOffset;
             require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,

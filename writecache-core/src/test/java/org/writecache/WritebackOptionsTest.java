@@ -23,12 +23,15 @@ import javax.management.ObjectName;
 
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
 import org.writecache.stats.Counter;
 import org.writecache.stats.CountersFile;
 import org.writecache.stats.Gauge;
+import org.writecache.writeback.WritebackPipeline;
 
 /** Writeback options and messages: flush, jobs bound, errors, max age, cleaner, pause, flush on close, status. */
 class WritebackOptionsTest {
@@ -68,9 +71,11 @@ class WritebackOptionsTest {
         clock.advance(TimeUnit.MILLISECONDS.toNanos(ms));
     }
 
-    @Test
-    void flushOfACleanCacheTouchesNothingAndReportsProgressOtherwise() throws IOException {
-        try (WriteCache c = format(config().build())) {
+    @ParameterizedTest
+    @EnumSource(WritebackPipeline.Kind.class)
+    void flushOfACleanCacheTouchesNothingAndReportsProgressOtherwise(final WritebackPipeline.Kind kind)
+        throws IOException {
+        try (WriteCache c = format(config().writebackPipeline(kind).build())) {
             final List<long[]> reports = new ArrayList<>();
             assertEquals(0, c.writeback((left, bytes, done, rate) -> reports.add(new long[] {left, bytes, done})));
             assertEquals(0, device.calls(), "a clean flush must not touch the backing device");
@@ -87,26 +92,29 @@ class WritebackOptionsTest {
         }
     }
 
-    @Test
-    void writebackNeverHasMoreThanJobsBlocksInFlight() throws IOException {
-        final WriteCacheConfig cfg = config().writebackJobs(8).build();
+    @ParameterizedTest
+    @EnumSource(WritebackPipeline.Kind.class)
+    void writebackNeverHasMoreThanJobsBlocksInFlight(final WritebackPipeline.Kind kind) throws IOException {
+        final WriteCacheConfig cfg = config().writebackJobs(8).writebackPipeline(kind).build();
         try (WriteCache c = format(cfg)) {
             for (int i = 0; i < 50; i++) {
-                write(c, i, i + 1);
+                write(c, i == 20 ? 70 : i, i + 1);
             }
             assertEquals(50, c.writeback());
             assertTrue(device.maxUnsynced.get() <= 8L * BS, "bytes written before a sync: " + device.maxUnsynced);
             assertTrue(device.maxWrite.get() <= 8L * BS, "largest write: " + device.maxWrite);
             assertTrue(device.syncs.get() >= 7, "syncs: " + device.syncs);
             for (int i = 0; i < 50; i++) {
-                assertArrayEquals(WriteCacheTest.block(i + 1), backing(cfg.backingFile(), i), "block " + i);
+                final int at = i == 20 ? 70 : i;
+                assertArrayEquals(WriteCacheTest.block(i + 1), backing(cfg.backingFile(), at), kind + " block " + at);
             }
         }
     }
 
-    @Test
-    void aFailingBackingWriteEndsTheFlushNamingTheRange() throws IOException {
-        try (WriteCache c = format(config().build())) {
+    @ParameterizedTest
+    @EnumSource(WritebackPipeline.Kind.class)
+    void aFailingBackingWriteEndsTheFlushNamingTheRange(final WritebackPipeline.Kind kind) throws IOException {
+        try (WriteCache c = format(config().writebackPipeline(kind).build())) {
             for (int i = 10; i < 13; i++) {
                 write(c, i, i);
             }
