@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         FormatCommand.class, CheckCommand.class, StatusCommand.class, FlushCommand.class, DumpCommand.class,
-        TableCommand.class,
+        TableCommand.class, WritebackBenchCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec
