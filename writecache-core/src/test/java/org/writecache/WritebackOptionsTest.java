@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.writecache.format.CacheLayout;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
 import org.writecache.stats.Counter;
@@ -249,5 +250,40 @@ class WritebackOptionsTest {
         }
         assertFalse(Files.exists(countersPath), "the counters file goes with the cache");
         assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(name));
+    }
+
+    @Test
+    void afterACrashStatusSaysWhatRecoveryFound() throws IOException {
+        final WriteCacheConfig cfg = config().build();
+        final Path image = files.cacheFile();
+        try (WriteCache c = format(cfg)) {
+            for (int i = 0; i < 3; i++) {
+                c.write((long) i * BS, ByteBuffer.wrap(WriteCacheTest.block(i)), true);
+            }
+            write(c, 7, 7);
+            write(c, 8, 8);
+            Files.copy(cfg.cacheFile(), image);
+        }
+        try (MappedPersistentMemory pm = MappedPersistentMemory.open(image, FlushPolicy.AUTO, false)) {
+            final CacheLayout layout = CacheLayout.open(pm, 0, BS);
+            final CacheLayout.Entry e = new CacheLayout.Entry();
+            int free = 0;
+            do {
+                layout.readEntry(free, e);
+            } while (e.state != CacheLayout.Entry.State.FREE && ++free < layout.blockCount());
+            layout.writeEntry(free, 2, 0);
+            layout.flushEntry(free);
+            pm.fence();
+        }
+        try (WriteCache c = WriteCache.open(cfg.toBuilder().cacheFile(image).build())) {
+            final CacheStatus s = c.status();
+            assertEquals(2, s.recoveredUncommitted(), "the two writes never committed are dropped");
+            assertEquals(1, s.recoveredDuplicates(), "the older copy of device block 2 is freed");
+            assertEquals(3, s.recoveredCommitted());
+            assertEquals(3, s.dirtyBlocks());
+            assertTrue(s.toReport().contains("2 uncommitted entries dropped, 1 duplicates resolved"), s.toReport());
+            assertArrayEquals(WriteCacheTest.block(2), WriteCacheTest.read(c, 2L * BS, BS), "the newest copy wins");
+            assertArrayEquals(new byte[BS], WriteCacheTest.read(c, 7L * BS, BS), "uncommitted data is gone");
+        }
     }
 }
