@@ -41,7 +41,9 @@ import org.writecache.writeback.WritebackBatch;
  * fence: its entry is not committed and the commit fence orders the free before any later commit.
  *
  * <p>Writeback takes the oldest committed blocks (the tail of the write order), marks them WRITEBACK (still mapped,
- * so reads hit), and writes them outside the lock. Only after the backing device is durable does it free them. One
+ * so reads hit), and writes them outside the lock through a {@link WritebackBatch}: sorted, coalesced into runs and
+ * handed to its pipeline (sequential, or a Disruptor ring with a writer thread: {@code writeback.pipeline}), never
+ * more than {@code writeback.jobs} blocks in flight. Only after the backing device is durable does it free them. One
  * batch runs at a time ({@link #writebackLock}), so two versions of one device block are never in flight together.
  * A block overwritten or discarded while in flight becomes SUPERSEDED_WRITEBACK and is freed when its I/O completes.
  * A batch is due above the high watermark (until the low one), for blocks older than {@code writeback.max.age}

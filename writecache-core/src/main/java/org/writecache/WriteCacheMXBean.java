@@ -2,7 +2,8 @@ package org.writecache;
 
 /**
  * A cache as JMX sees it, registered as {@code org.writecache:type=WriteCache,name=<cache file>} while the cache is
- * open: the dm-writecache status fields, writecache's own, and its messages as operations.
+ * open: the dm-writecache status fields, writecache's own, and its messages as operations. Freelist wait-policy
+ * statistics, when the cache reports them, belong here too, as getters next to {@link #getWritesBlockedOnFreelist()}.
  */
 public interface WriteCacheMXBean {
     /** @return the 14 dm-writecache status fields in dmsetup's order. */
