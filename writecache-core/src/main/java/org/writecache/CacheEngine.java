@@ -467,36 +467,46 @@ final class CacheEngine {
             } finally {
                 lock.unlock();
             }
-            device.write(offset, src.duplicate());
-            boolean cached;
-            lock.lock();
-            try {
-                cached = anyCached(first, n);
-            } finally {
-                lock.unlock();
-            }
-            if (cached || fua) {
-                device.sync();
-            }
-            lock.lock();
-            try {
-                if (anyCached(first, n)) {
-                    dropLocked(first, n);
-                }
-                counters.add(Counter.WRITES, n);
-                counters.add(Counter.WRITES_AROUND, n);
-                lastWriteNanos = clock.nanoTime();
-                publishGauges();
-            } finally {
-                lock.unlock();
-            }
-        } catch (final IOException e) {
-            throw new WriteCacheException("write around the cache to " + device.describe() + " at bytes [" + offset
-                + ", " + (offset + ((long) n << blockShift)) + ") failed: " + e.getMessage(), e);
+            writeAroundLocked(offset, first, n, src, fua);
         } finally {
             writebackLock.unlock();
         }
         src.position(src.limit());
+    }
+
+    private void writeAroundLocked(final long offset, final long first, final int n, final ByteBuffer src,
+                                   final boolean fua) throws IOException {
+        try {
+            device.write(offset, src.duplicate());
+            boolean synced = false;
+            if (fua) {
+                device.sync();
+                synced = true;
+            }
+            while (true) {
+                lock.lock();
+                try {
+                    final boolean cached = anyCached(first, n);
+                    if (!cached || synced) {
+                        if (cached) {
+                            dropLocked(first, n);
+                        }
+                        counters.add(Counter.WRITES, n);
+                        counters.add(Counter.WRITES_AROUND, n);
+                        lastWriteNanos = clock.nanoTime();
+                        publishGauges();
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                device.sync();
+                synced = true;
+            }
+        } catch (final IOException e) {
+            throw new WriteCacheException("write around the cache to " + device.describe() + " at bytes [" + offset
+                + ", " + (offset + ((long) n << blockShift)) + ") failed: " + e.getMessage(), e);
+        }
     }
 
     private boolean anyCached(final long first, final int n) {

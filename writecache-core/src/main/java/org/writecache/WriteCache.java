@@ -12,6 +12,7 @@ import org.writecache.format.CacheLayout;
 import org.writecache.freelist.Parker;
 import org.writecache.pmem.MappedPersistentMemory;
 import org.writecache.pmem.PersistentMemory;
+import org.writecache.stats.Counters;
 import org.writecache.stats.CountersFile;
 
 /**
@@ -155,8 +156,9 @@ public final class WriteCache implements AutoCloseable {
                         + layout.deviceSize() + " bytes the cache was formatted for");
                 }
             }
-            counters = CountersFile.create(config.cacheFile());
-            final CacheEngine engine = new CacheEngine(config, layout, device, parker, counters.counters());
+            counters = createCountersFile(config);
+            final CacheEngine engine = new CacheEngine(config, layout, device, parker,
+                counters == null ? new Counters() : counters.counters());
             final Recovery.Result r = engine.recovery();
             LOG.log(Level.INFO, "{0} {1}: {2} blocks of {3} bytes, {4} dirty, {5} uncommitted dropped, "
                     + "{6} duplicates resolved{7}",
@@ -171,6 +173,17 @@ public final class WriteCache implements AutoCloseable {
             pm.close();
             device.close();
             throw e;
+        }
+    }
+
+    /** @return the counters file next to the cache file, or null (logged) if it cannot be created there. */
+    private static CountersFile createCountersFile(final WriteCacheConfig config) {
+        try {
+            return CountersFile.create(config.cacheFile());
+        } catch (final IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "no counters file for " + config.cacheFile() + " (" + e
+                + "): status is readable through the API and JMX only");
+            return null;
         }
     }
 
@@ -350,7 +363,9 @@ public final class WriteCache implements AutoCloseable {
             }
         }
         try {
-            countersFile.close();
+            if (countersFile != null) {
+                countersFile.close();
+            }
             memory.close();
         } finally {
             device.close();

@@ -128,7 +128,7 @@ class InFlightOrderTest {
             final Thread first = Thread.ofPlatform().start(() -> {
                 try {
                     c.writeback();
-                } catch (final IOException | RuntimeException e) {
+                } catch (final Throwable e) {
                     failure.set(e);
                 }
             });
@@ -145,7 +145,7 @@ class InFlightOrderTest {
                     } else {
                         c.writeback();
                     }
-                } catch (final IOException | RuntimeException e) {
+                } catch (final Throwable e) {
                     failure.set(e);
                 }
             });
@@ -153,10 +153,10 @@ class InFlightOrderTest {
             device.release.countDown();
             first.join();
             second.join();
-            assertNull(failure.get());
+            assertNull(failure.get(), () -> kind + ": " + failure.get());
             assertNull(device.overlap.get(), kind + ": " + device.overlap.get());
             c.writeback();
-            assertEquals(0, c.status().dirtyBlocks());
+            assertEquals(0, c.status().dirtyBlocks(), kind + " cleaner=" + cleaner + "\n" + c.status().toReport());
             assertArrayEquals(WriteCacheTest.block(2), WriteCacheTest.read(c, X, BS));
         }
         try (FileChannel ch = FileChannel.open(cfg.backingFile(), StandardOpenOption.READ)) {

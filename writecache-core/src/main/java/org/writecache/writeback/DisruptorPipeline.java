@@ -17,7 +17,9 @@ import org.writecache.BlockDevice;
  * Disruptor ring while one writer thread writes the slots to the backing device, so copying overlaps writing. Runs
  * longer than a slot are split. The ring has {@code slots x slotBlocks <= jobs} blocks, so no more than
  * {@code writeback.jobs} blocks are ever in flight; {@link #write} returns when the writer has written (and, as asked,
- * synced) every slot it published.
+ * synced) every slot it published. Batches come one at a time but from whichever thread runs writeback (the
+ * background thread, a flush), so the ring is a multi-producer one: the single-producer sequencer insists on one
+ * thread.
  */
 final class DisruptorPipeline implements WritebackPipeline {
     /** Largest slot, in blocks. */
@@ -53,7 +55,7 @@ final class DisruptorPipeline implements WritebackPipeline {
             s.data = ByteBuffer.allocateDirect(slotBytes);
             return s;
         }, slots, r -> Thread.ofPlatform().daemon().name("writecache-writeback-io").unstarted(r),
-            ProducerType.SINGLE, new BlockingWaitStrategy());
+            ProducerType.MULTI, new BlockingWaitStrategy());
         final EventHandler<Slot> writer = this::onSlot;
         disruptor.handleEventsWith(writer);
         this.ring = disruptor.start();
