@@ -560,13 +560,16 @@ final class CacheEngine {
             }
             try {
                 batch.write(config.writebackFua());
-            } catch (final IOException | RuntimeException e) {
+            } catch (final IOException | RuntimeException | Error e) {
                 lock.lock();
                 try {
                     abortBatch();
                     fail("backing device write failed during writeback: " + e.getMessage(), e);
                 } finally {
                     lock.unlock();
+                }
+                if (e instanceof Error err) {
+                    throw err;
                 }
                 throw new WriteCacheException("writeback to " + device.describe() + " failed: " + e.getMessage(), e);
             }
