@@ -23,7 +23,15 @@ public final class Main implements Runnable {
 
     /** Runs the command line and exits with its status. */
     public static void main(final String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main())
+            .setExecutionExceptionHandler((e, cl, parsed) -> {
+                if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                    cl.getErr().println("writecache " + cl.getCommandName() + ": " + e.getMessage());
+                    return 1;
+                }
+                throw e;
+            })
+            .execute(args));
     }
 
     @Override
