@@ -17,6 +17,8 @@ import org.writecache.index.BlockIndex;
 import org.writecache.pmem.PersistentMemory;
 import org.writecache.stats.Counter;
 import org.writecache.stats.Counters;
+import org.writecache.stats.Gauge;
+import org.writecache.writeback.BlockAges;
 import org.writecache.writeback.WritebackBatch;
 
 /**
@@ -40,9 +42,18 @@ import org.writecache.writeback.WritebackBatch;
  * fence: its entry is not committed and the commit fence orders the free before any later commit.
  *
  * <p>Writeback takes the oldest committed blocks (the tail of the write order), marks them WRITEBACK (still mapped,
- * so reads hit), and writes them outside the lock. Only after the backing device is durable does it free them. One
+ * so reads hit), and writes them outside the lock through a {@link WritebackBatch}: sorted, coalesced into runs and
+ * handed to its pipeline (sequential, or a Disruptor ring with a writer thread: {@code writeback.pipeline}), never
+ * more than {@code writeback.jobs} blocks in flight. Only after the backing device is durable does it free them. One
  * batch runs at a time ({@link #writebackLock}), so two versions of one device block are never in flight together.
  * A block overwritten or discarded while in flight becomes SUPERSEDED_WRITEBACK and is freed when its I/O completes.
+ * A batch is due above the high watermark (until the low one), for blocks older than {@code writeback.max.age}
+ * (ages in {@link BlockAges}, only when set), and always in cleaner mode; {@code writeback.pause} holds the first two
+ * off while writes keep coming, unless the freelist is empty.
+ *
+ * <p>In cleaner mode new writes go around the cache: under {@link #writebackLock} (so no older version of the block is
+ * in flight), the data goes to the backing device, which is synced if any of the blocks is cached, and only then are
+ * the cached copies dropped, as a discard drops them: the newest data is durable somewhere at every instant.
  *
  * <p>Errors are sticky, as in dm-writecache. A backing write or sync that fails during writeback puts the batch back
  * (its blocks COMMITTED again, at the oldest end of the write order; superseded ones SUPERSEDED) and the cache enters
@@ -80,7 +91,8 @@ final class CacheEngine {
     private final FreeList freeList;
     private final IntArrayList uncommitted = new IntArrayList();
     private final IntArrayList superseded = new IntArrayList();
-    private final Counters counters = new Counters();
+    private final Counters counters;
+    private final BlockAges ages;
     private final WritebackBatch batch;
     private final int[] freed;
     private final Recovery.Result recovery;
@@ -93,9 +105,17 @@ final class CacheEngine {
     private boolean closed;
     /** The sticky error came from the backing device: the cache itself is sound and may still commit. */
     private boolean backingFailed;
+    private volatile boolean cleaner;
+    private long lastWriteNanos;
 
     CacheEngine(final WriteCacheConfig config, final CacheLayout layout, final BlockDevice device, final Parker parker)
         throws CorruptCacheException {
+        this(config, layout, device, parker, new Counters());
+    }
+
+    CacheEngine(final WriteCacheConfig config, final CacheLayout layout, final BlockDevice device, final Parker parker,
+                final Counters counters) throws CorruptCacheException {
+        this.counters = counters;
         this.config = config;
         this.layout = layout;
         this.pm = layout.memory();
@@ -109,12 +129,30 @@ final class CacheEngine {
         this.index = new BlockIndex(blocks);
         this.state = new byte[blocks];
         this.freeList = new FreeList(blocks, config.waitPolicy(), parker, clock);
-        this.batch = new WritebackBatch(layout, device, config.writebackJobs());
-        this.freed = new int[Math.max(batch.capacity(), chunkBlocks)];
         final Recovery.Result r = Recovery.run(layout, deviceBlocks, index, state, freeList);
+        this.batch = new WritebackBatch(layout, device, config.writebackJobs(), config.writebackPipeline());
+        this.freed = new int[Math.max(batch.capacity(), chunkBlocks)];
         this.seq = r.seq();
         this.error = r.error();
         this.recovery = r;
+        this.cleaner = config.cleaner();
+        this.lastWriteNanos = clock.nanoTime() - config.pause().toNanos();
+        if (config.maxAge().isZero()) {
+            this.ages = null;
+        } else {
+            this.ages = new BlockAges(blocks, config.maxAge().toNanos(), clock);
+            for (int b = 0; b < blocks; b++) {
+                if (state[b] == BlockState.COMMITTED) {
+                    ages.stamp(b);
+                }
+            }
+        }
+        lock.lock();
+        try {
+            publishGauges();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** @return what recovery found when this cache was opened. */
@@ -134,14 +172,18 @@ final class CacheEngine {
         return deviceBlocks << blockShift;
     }
 
-    /** @return heap bytes of metadata per cache block: index, state byte, freelist slot. */
+    /** @return heap bytes of metadata per cache block: index, state byte, freelist slot, age when max age is set. */
     double metadataBytesPerBlock() {
-        return index.bytesPerBlock() + 1 + FreeList.bytesPerBlock();
+        return index.bytesPerBlock() + 1 + FreeList.bytesPerBlock() + (ages == null ? 0 : BlockAges.bytesPerBlock());
     }
 
     // ------------------------------------------------------------------ write path
 
     void write(final long offset, final ByteBuffer src, final boolean fua) throws IOException {
+        if (cleaner) {
+            writeAround(offset, src, fua);
+            return;
+        }
         final int n = src.remaining() >> blockShift;
         final long first = offset >> blockShift;
         int pos = src.position();
@@ -176,6 +218,7 @@ final class CacheEngine {
                         freeList.endWait(waiter);
                         waiter = null;
                         applyWrite(firstBlock, count, src, srcPos, fresh);
+                        publishGauges();
                         return;
                     }
                     if (waiter == null) {
@@ -184,6 +227,7 @@ final class CacheEngine {
                             freeList.endWait(waiter);
                             waiter = null;
                             applyWrite(firstBlock, count, src, srcPos, fresh);
+                            publishGauges();
                             return;
                         }
                     }
@@ -244,6 +288,9 @@ final class CacheEngine {
                 }
                 index.map(d, nb);
                 index.linkNewest(nb);
+                if (ages != null) {
+                    ages.stamp(nb);
+                }
                 state[nb] = BlockState.UNCOMMITTED;
                 if (uncommitted.isEmpty()) {
                     firstUncommittedNanos = clock.nanoTime();
@@ -252,6 +299,7 @@ final class CacheEngine {
             }
         }
         counters.add(Counter.WRITES, count);
+        lastWriteNanos = clock.nanoTime();
         if (uncommitted.size() >= config.autocommitBlocks()) {
             commitLocked();
         }
@@ -373,50 +421,117 @@ final class CacheEngine {
     }
 
     void discard(final long offset, final long length) throws IOException {
-        final long first = offset >> blockShift;
-        final long n = length >> blockShift;
         lock.lock();
         try {
             checkUsable();
-            int pending = 0;
-            for (long i = 0; i < n; i++) {
-                final int b = index.get(first + i);
-                counters.increment(Counter.DISCARDS);
-                if (b < 0) {
-                    continue;
-                }
-                switch (state[b]) {
-                    case BlockState.UNCOMMITTED -> {
-                        index.unmap(b);
-                        layout.freeEntry(b);
-                        layout.flushEntry(b);
-                        state[b] = BlockState.FREE;
-                        freeList.release(b);
-                    }
-                    case BlockState.COMMITTED -> {
-                        index.unmap(b);
-                        freeCommittedEntry(b);
-                        freed[pending++] = b;
-                        if (pending == freed.length) {
-                            pm.fence();
-                            freeList.release(freed, pending);
-                            pending = 0;
-                        }
-                    }
-                    case BlockState.WRITEBACK -> {
-                        index.unmap(b);
-                        state[b] = BlockState.SUPERSEDED_WRITEBACK;
-                    }
-                    default -> throw new IllegalStateException("mapped block " + b + " in state " + state[b]);
-                }
-            }
-            if (pending > 0) {
-                pm.fence();
-                freeList.release(freed, pending);
-            }
+            counters.add(Counter.DISCARDS, length >> blockShift);
+            dropLocked(offset >> blockShift, length >> blockShift);
+            publishGauges();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Drops the cached copies of {@code n} device blocks from {@code first}; one in flight is freed when it lands. */
+    private void dropLocked(final long first, final long n) {
+        int pending = 0;
+        for (long i = 0; i < n; i++) {
+            final int b = index.get(first + i);
+            if (b < 0) {
+                continue;
+            }
+            switch (state[b]) {
+                case BlockState.UNCOMMITTED -> {
+                    index.unmap(b);
+                    layout.freeEntry(b);
+                    layout.flushEntry(b);
+                    state[b] = BlockState.FREE;
+                    freeList.release(b);
+                }
+                case BlockState.COMMITTED -> {
+                    index.unmap(b);
+                    freeCommittedEntry(b);
+                    freed[pending++] = b;
+                    if (pending == freed.length) {
+                        pm.fence();
+                        freeList.release(freed, pending);
+                        pending = 0;
+                    }
+                }
+                case BlockState.WRITEBACK -> {
+                    index.unmap(b);
+                    state[b] = BlockState.SUPERSEDED_WRITEBACK;
+                }
+                default -> throw new IllegalStateException("mapped block " + b + " in state " + state[b]);
+            }
+        }
+        if (pending > 0) {
+            pm.fence();
+            freeList.release(freed, pending);
+        }
+    }
+
+    /** Cleaner mode: writes straight to the backing device, then drops any cached copy (see the notes). */
+    private void writeAround(final long offset, final ByteBuffer src, final boolean fua) throws IOException {
+        final long first = offset >> blockShift;
+        final int n = src.remaining() >> blockShift;
+        writebackLock.lock();
+        try {
+            lock.lock();
+            try {
+                checkUsable();
+            } finally {
+                lock.unlock();
+            }
+            writeAroundLocked(offset, first, n, src, fua);
+        } finally {
+            writebackLock.unlock();
+        }
+        src.position(src.limit());
+    }
+
+    private void writeAroundLocked(final long offset, final long first, final int n, final ByteBuffer src,
+                                   final boolean fua) throws IOException {
+        try {
+            device.write(offset, src.duplicate());
+            boolean synced = false;
+            if (fua) {
+                device.sync();
+                synced = true;
+            }
+            while (true) {
+                lock.lock();
+                try {
+                    final boolean cached = anyCached(first, n);
+                    if (!cached || synced) {
+                        if (cached) {
+                            dropLocked(first, n);
+                        }
+                        counters.add(Counter.WRITES, n);
+                        counters.add(Counter.WRITES_AROUND, n);
+                        lastWriteNanos = clock.nanoTime();
+                        publishGauges();
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                device.sync();
+                synced = true;
+            }
+        } catch (final IOException e) {
+            throw new WriteCacheException("write around the cache to " + device.describe() + " at bytes [" + offset
+                + ", " + (offset + ((long) n << blockShift)) + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean anyCached(final long first, final int n) {
+        for (int i = 0; i < n; i++) {
+            if (index.get(first + i) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ writeback
@@ -442,7 +557,7 @@ final class CacheEngine {
         } finally {
             lock.unlock();
         }
-        return work + writebackOnce(false);
+        return work + writebackOnce(cleaner);
     }
 
     /** Runs one writeback batch if one is due (or {@code all}: if anything is dirty). @return blocks written back. */
@@ -455,12 +570,13 @@ final class CacheEngine {
                 if (!selectBatch(all)) {
                     return 0;
                 }
+                publishGauges();
             } finally {
                 lock.unlock();
             }
             try {
                 batch.write(config.writebackFua());
-            } catch (final IOException | RuntimeException e) {
+            } catch (final IOException | RuntimeException | Error e) {
                 lock.lock();
                 try {
                     abortBatch();
@@ -469,11 +585,16 @@ final class CacheEngine {
                 } finally {
                     lock.unlock();
                 }
-                throw new WriteCacheException("writeback to " + device.describe() + " failed", e);
+                if (e instanceof Error err) {
+                    throw err;
+                }
+                throw new WriteCacheException("writeback to " + device.describe() + " failed: " + e.getMessage(), e);
             }
             lock.lock();
             try {
-                return completeBatch();
+                final int n = completeBatch();
+                publishGauges();
+                return n;
             } finally {
                 lock.unlock();
             }
@@ -489,6 +610,8 @@ final class CacheEngine {
     private boolean selectBatch(final boolean all) {
         final int used = blocks - freeList.available();
         final long lowTarget = (long) config.lowWatermark() * blocks / 100;
+        long wanted = Long.MAX_VALUE;
+        boolean byAge = false;
         if (!all) {
             if (!writingBack && aboveHighWatermark()) {
                 writingBack = true;
@@ -496,15 +619,17 @@ final class CacheEngine {
             if (writingBack && used <= lowTarget) {
                 writingBack = false;
             }
-            if (!writingBack) {
+            final long pause = config.pause().toNanos();
+            if (pause > 0 && clock.nanoTime() - lastWriteNanos < pause && freeList.available() > 0) {
                 return false;
             }
+            wanted = writingBack ? used - lowTarget : 0;
+            byAge = ages != null;
         }
-        final long wanted = all ? Long.MAX_VALUE : used - lowTarget;
         batch.clear();
-        while (!batch.isFull() && batch.size() < wanted) {
+        while (!batch.isFull()) {
             int b = index.oldest();
-            if (b < 0) {
+            if (b < 0 || (batch.size() >= wanted && !(byAge && ages.isOld(b)))) {
                 break;
             }
             if (state[b] == BlockState.UNCOMMITTED) {
@@ -562,31 +687,53 @@ final class CacheEngine {
      *
      * @return blocks written back.
      */
-    long writebackAll() throws IOException {
+    long writebackAll(final FlushProgress progress) throws IOException {
         flush(false);
+        final long start = clock.nanoTime();
         long total = 0;
         while (true) {
             final int n = writebackOnce(true);
-            if (n == 0) {
-                lock.lock();
-                try {
-                    checkUsable();
-                    if (index.linked() == 0 && uncommitted.isEmpty()) {
-                        return total;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-            }
             total += n;
+            final long remaining;
+            lock.lock();
+            try {
+                checkUsable();
+                remaining = index.linked() + uncommittedLive();
+            } finally {
+                lock.unlock();
+            }
+            if (n > 0) {
+                final long nanos = Math.max(1, clock.nanoTime() - start);
+                progress.progress(remaining, remaining << blockShift, total,
+                    (double) (total << blockShift) * 1e9 / nanos);
+            }
+            if (n == 0 && remaining == 0) {
+                return total;
+            }
         }
+    }
+
+    /** Turns cleaner mode on or off (dm-writecache's {@code cleaner} message turns it on). */
+    void cleaner(final boolean on) {
+        lock.lock();
+        try {
+            cleaner = on;
+            publishGauges();
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isCleaner() {
+        return cleaner;
     }
 
     /** Parks the background thread until work may be due or {@code maxWaitNanos} passes. */
     void awaitWork(final long maxWaitNanos) throws InterruptedException {
         lock.lock();
         try {
-            if (!closed && !aboveHighWatermark()) {
+            if (!closed && !aboveHighWatermark() && !(cleaner && index.linked() > 0)) {
                 workAvailable.await(maxWaitNanos, TimeUnit.NANOSECONDS);
             }
         } finally {
@@ -610,6 +757,7 @@ final class CacheEngine {
             error = message;
             errorCause = cause;
         }
+        publishGauges();
         freeList.close();
         workAvailable.signalAll();
     }
@@ -623,10 +771,23 @@ final class CacheEngine {
                 counters.get(Counter.WRITES_AROUND), counters.get(Counter.WRITES_ALLOCATE),
                 counters.get(Counter.WRITES_BLOCKED_ON_FREELIST), counters.get(Counter.FLUSHES),
                 counters.get(Counter.DISCARDS), index.mapped(),
-                uncommittedLive(), counters.get(Counter.COMMITS), seq, counters.get(Counter.WRITEBACK_BLOCKS), error);
+                uncommittedLive(), counters.get(Counter.COMMITS), seq, counters.get(Counter.WRITEBACK_BLOCKS),
+                cleaner, recovery.committed(), recovery.uncommitted(), recovery.duplicates(), error);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Publishes the current state to the gauges (read by other processes through the counters file). */
+    private void publishGauges() {
+        counters.set(Gauge.ERROR, error == null ? 0 : 5);
+        counters.set(Gauge.BLOCKS, blocks);
+        counters.set(Gauge.FREE_BLOCKS, freeList.available());
+        counters.set(Gauge.WRITEBACK_BLOCKS, writebackBlocks);
+        counters.set(Gauge.DIRTY_BLOCKS, index.mapped());
+        counters.set(Gauge.UNCOMMITTED_BLOCKS, uncommitted.size());
+        counters.set(Gauge.SEQ_COUNT, seq);
+        counters.set(Gauge.CLEANER, cleaner ? 1 : 0);
     }
 
     private int uncommittedLive() {
@@ -667,6 +828,12 @@ final class CacheEngine {
             workAvailable.signalAll();
         } finally {
             lock.unlock();
+        }
+        writebackLock.lock();
+        try {
+            batch.close();
+        } finally {
+            writebackLock.unlock();
         }
     }
 

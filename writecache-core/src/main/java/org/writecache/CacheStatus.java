@@ -23,6 +23,10 @@ package org.writecache;
  * @param commits                    commits carried out
  * @param seqCount                   the current sequence count (commit word)
  * @param blocksWrittenBack          blocks written back since open or clear_stats
+ * @param cleaner                    whether cleaner mode is on (writes go around, everything is written back)
+ * @param recoveredCommitted         committed blocks recovery found when the cache was opened
+ * @param recoveredUncommitted       uncommitted entries recovery dropped (writes never committed before a crash)
+ * @param recoveredDuplicates        older committed duplicates of one device block recovery freed
  * @param errorMessage               why the cache is in the error state, or null
  */
 public record CacheStatus(
@@ -45,6 +49,10 @@ public record CacheStatus(
     long commits,
     long seqCount,
     long blocksWrittenBack,
+    boolean cleaner,
+    long recoveredCommitted,
+    long recoveredUncommitted,
+    long recoveredDuplicates,
     String errorMessage) {
 
     /** @return the 14 fields as dmsetup prints them after the target name. */
@@ -52,5 +60,20 @@ public record CacheStatus(
         return error + " " + blocks + " " + freeBlocks + " " + writebackBlocks + " " + reads + " " + readHits + " "
             + writes + " " + writeHitsUncommitted + " " + writeHitsCommitted + " " + writesAround + " "
             + writesAllocate + " " + writesBlockedOnFreelist + " " + flushes + " " + discards;
+    }
+
+    /** @return every field, one {@code name: value} per line: the dm fields first, then writecache's own. */
+    public String toReport() {
+        return "error: " + error + (errorMessage == null ? "" : " (" + errorMessage + ")") + "\n"
+            + "blocks: " + blocks + "\nfree blocks: " + freeBlocks + "\nblocks under writeback: " + writebackBlocks
+            + "\nreads: " + reads + "\nread hits: " + readHits + "\nwrites: " + writes
+            + "\nwrite hits on uncommitted blocks: " + writeHitsUncommitted
+            + "\nwrite hits on committed blocks: " + writeHitsCommitted + "\nwrites around: " + writesAround
+            + "\nwrites allocating: " + writesAllocate + "\nwrites blocked on the freelist: " + writesBlockedOnFreelist
+            + "\nflushes: " + flushes + "\ndiscards: " + discards + "\ndirty blocks: " + dirtyBlocks
+            + "\nuncommitted blocks: " + uncommittedBlocks + "\ncommits: " + commits + "\nseq count: " + seqCount
+            + "\nblocks written back: " + blocksWrittenBack + "\ncleaner: " + cleaner
+            + "\nrecovery: " + recoveredCommitted + " committed blocks found, " + recoveredUncommitted
+            + " uncommitted entries dropped, " + recoveredDuplicates + " duplicates resolved\n";
     }
 }

@@ -6,11 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.Objects;
 
+import javax.management.ObjectName;
+
 import org.writecache.format.CacheLayout;
 import org.writecache.freelist.Parker;
 import org.writecache.freelist.WaitStats;
 import org.writecache.pmem.MappedPersistentMemory;
 import org.writecache.pmem.PersistentMemory;
+import org.writecache.stats.Counters;
+import org.writecache.stats.CountersFile;
 
 /**
  * A write-back block cache on persistent memory in front of a slower backing device.
@@ -23,6 +27,10 @@ import org.writecache.pmem.PersistentMemory;
  *
  * <p>Addresses are byte offsets into the device; offsets and lengths must be multiples of {@link #blockSize()}.
  * Thread safe.
+ *
+ * <p>While open, a cache publishes its counters in {@code <cache file>.counters} (read by {@code writecache status}
+ * from another process) and registers a {@link WriteCacheMXBean} as
+ * {@code org.writecache:type=WriteCache,name=<cache file>}.
  *
  * <pre>{@code
  * WriteCacheConfig config = WriteCacheConfig.builder()
@@ -41,15 +49,19 @@ public final class WriteCache implements AutoCloseable {
     private final PersistentMemory memory;
     private final BlockDevice device;
     private final CacheEngine engine;
+    private final CountersFile countersFile;
     private final Thread background;
+    private final ObjectName jmxName;
     private volatile boolean stopping;
 
     private WriteCache(final WriteCacheConfig config, final PersistentMemory memory, final BlockDevice device,
-                       final CacheEngine engine) {
+                       final CacheEngine engine, final CountersFile countersFile) {
         this.config = config;
         this.memory = memory;
         this.device = device;
         this.engine = engine;
+        this.countersFile = countersFile;
+        this.jmxName = WriteCacheMXBeanAdapter.register(this);
         if (config.background()) {
             background = Thread.ofPlatform().daemon().name("writecache-writeback").start(this::runBackground);
         } else {
@@ -129,6 +141,7 @@ public final class WriteCache implements AutoCloseable {
     static WriteCache start(final WriteCacheConfig config, final PersistentMemory pm, final BlockDevice device,
                             final boolean format, final Parker parker) throws IOException {
         Objects.requireNonNull(config, "config");
+        CountersFile counters = null;
         try {
             final CacheLayout layout;
             if (format) {
@@ -150,16 +163,34 @@ public final class WriteCache implements AutoCloseable {
                         + layout.deviceSize() + " bytes the cache was formatted for");
                 }
             }
-            final CacheEngine engine = new CacheEngine(config, layout, device, parker);
+            counters = createCountersFile(config);
+            final CacheEngine engine = new CacheEngine(config, layout, device, parker,
+                counters == null ? new Counters() : counters.counters());
             final Recovery.Result r = engine.recovery();
-            LOG.log(Level.INFO, "{0} {1}: {2} blocks of {3} bytes, {4} dirty, {5} uncommitted dropped{6}",
+            LOG.log(Level.INFO, "{0} {1}: {2} blocks of {3} bytes, {4} dirty, {5} uncommitted dropped, "
+                    + "{6} duplicates resolved{7}",
                 format ? "formatted" : "opened", pm.describe(), String.valueOf(layout.blockCount()),
-                String.valueOf(layout.blockSize()), String.valueOf(r.committed()), String.valueOf(r.uncommitted()), r.error() == null ? "" : ", ERROR: " + r.error());
-            return new WriteCache(config, pm, device, engine);
+                String.valueOf(layout.blockSize()), String.valueOf(r.committed()), String.valueOf(r.uncommitted()),
+                String.valueOf(r.duplicates()), r.error() == null ? "" : ", ERROR: " + r.error());
+            return new WriteCache(config, pm, device, engine, counters);
         } catch (final IOException | RuntimeException e) {
+            if (counters != null) {
+                counters.close();
+            }
             pm.close();
             device.close();
             throw e;
+        }
+    }
+
+    /** @return the counters file next to the cache file, or null (logged) if it cannot be created there. */
+    private static CountersFile createCountersFile(final WriteCacheConfig config) {
+        try {
+            return CountersFile.create(config.cacheFile());
+        } catch (final IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "no counters file for " + config.cacheFile() + " (" + e
+                + "): status is readable through the API and JMX only");
+            return null;
         }
     }
 
@@ -232,7 +263,27 @@ public final class WriteCache implements AutoCloseable {
      * @return the number of blocks written back.
      */
     public long writeback() throws IOException {
-        return engine.writebackAll();
+        return engine.writebackAll(FlushProgress.NONE);
+    }
+
+    /**
+     * {@link #writeback()} reporting progress after each batch. Finishes at once on a clean cache, without touching
+     * the backing device. A backing write that fails ends it with a {@link WriteCacheException} naming the byte and
+     * sector range, and puts the cache in the error state (errors are sticky, nothing is retried).
+     *
+     * @return the number of blocks written back.
+     */
+    public long writeback(final FlushProgress progress) throws IOException {
+        return engine.writebackAll(Objects.requireNonNull(progress, "progress"));
+    }
+
+    /**
+     * Turns cleaner mode on or off (dm-writecache's {@code cleaner} message turns it on): while on, every dirty block
+     * is written back and new writes go straight to the backing device (counted as writes around), dropping any
+     * cached copy of what they overwrite.
+     */
+    public void cleaner(final boolean on) {
+        engine.cleaner(on);
     }
 
     /**
@@ -298,9 +349,22 @@ public final class WriteCache implements AutoCloseable {
         }
     }
 
-    /** Commits what is uncommitted, stops writeback, and releases the cache file and the backing device. */
+    /**
+     * Commits what is uncommitted, writes every dirty block back if {@code writeback.flush.on.close} is set (dm's
+     * flush_on_suspend), stops writeback, and releases the cache file and the backing device.
+     */
     @Override
     public void close() throws IOException {
+        WriteCacheMXBeanAdapter.unregister(jmxName);
+        IOException flushFailure = null;
+        if (config.flushOnClose() && !engine.isClosed()) {
+            try {
+                engine.writebackAll(FlushProgress.NONE);
+            } catch (final IOException e) {
+                flushFailure = e;
+                LOG.log(Level.ERROR, "writeback on close failed: " + e.getMessage(), e);
+            }
+        }
         stopping = true;
         engine.close();
         if (background != null) {
@@ -311,9 +375,15 @@ public final class WriteCache implements AutoCloseable {
             }
         }
         try {
+            if (countersFile != null) {
+                countersFile.close();
+            }
             memory.close();
         } finally {
             device.close();
+        }
+        if (flushFailure != null) {
+            throw flushFailure;
         }
     }
 }

@@ -16,6 +16,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.writecache.format.CacheLayout;
 import org.writecache.pmem.FlushPolicy;
+import org.writecache.writeback.WritebackPipeline;
 
 /**
  * Every setting of a cache, validated in one place ({@link Builder#build()}) before anything runs.
@@ -77,10 +78,28 @@ public final class WriteCacheConfig {
     public static final String BACKGROUND = "writeback.background";
     /** Allow formatting over a file that already holds a valid cache. */
     public static final String FORCE_FORMAT = "format.force";
+    /**
+     * Write back blocks older than this (dm-writecache's max_age); 0 turns it off. Costs a 4-byte timestamp per cache
+     * block, allocated only when set; ages are counted in ticks of max_age/16.
+     */
+    public static final String MAX_AGE = "writeback.max.age";
+    /** Smallest non-zero max age: its tick (max age / 16) is then at least a millisecond. */
+    public static final Duration MAX_AGE_MIN = Duration.ofMillis(16);
+    /** Write everything back and send new writes around the cache to the backing device (dm-writecache's cleaner). */
+    public static final String CLEANER = "writeback.cleaner";
+    /** Hold off watermark and max-age writeback until the cache has seen no write for this long; 0 turns it off. */
+    public static final String PAUSE = "writeback.pause";
+    /** Write every dirty block back when the cache is closed (dm-writecache's flush_on_suspend). */
+    public static final String FLUSH_ON_CLOSE = "writeback.flush.on.close";
+    /** How writeback runs reach the backing device: sequential or disruptor (see {@link WritebackPipeline.Kind}). */
+    public static final String WRITEBACK_PIPELINE = "writeback.pipeline";
+    /** Default pipeline. */
+    public static final WritebackPipeline.Kind WRITEBACK_PIPELINE_DEFAULT = WritebackPipeline.Kind.SEQUENTIAL;
 
     private static final Set<String> KNOWN = Set.of(CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
         BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
-        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, BACKGROUND, FORCE_FORMAT);
+        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER, PAUSE,
+        FLUSH_ON_CLOSE, WRITEBACK_PIPELINE);
 
     private final Path cacheFile;
     private final long cacheSize;
@@ -100,6 +119,11 @@ public final class WriteCacheConfig {
     private final boolean prefault;
     private final boolean background;
     private final boolean forceFormat;
+    private final Duration maxAge;
+    private final boolean cleaner;
+    private final Duration pause;
+    private final boolean flushOnClose;
+    private final WritebackPipeline.Kind writebackPipeline;
     private final NanoClock clock;
 
     private WriteCacheConfig(final Builder b) {
@@ -121,6 +145,11 @@ public final class WriteCacheConfig {
         prefault = b.prefault;
         background = b.background;
         forceFormat = b.forceFormat;
+        maxAge = b.maxAge;
+        cleaner = b.cleaner;
+        pause = b.pause;
+        flushOnClose = b.flushOnClose;
+        writebackPipeline = b.writebackPipeline;
         clock = b.clock;
     }
 
@@ -150,6 +179,11 @@ public final class WriteCacheConfig {
         b.prefault = prefault;
         b.background = background;
         b.forceFormat = forceFormat;
+        b.maxAge = maxAge;
+        b.cleaner = cleaner;
+        b.pause = pause;
+        b.flushOnClose = flushOnClose;
+        b.writebackPipeline = writebackPipeline;
         b.clock = clock;
         return b;
     }
@@ -253,6 +287,31 @@ public final class WriteCacheConfig {
         return forceFormat;
     }
 
+    /** @return age past which a block is written back; zero when off. */
+    public Duration maxAge() {
+        return maxAge;
+    }
+
+    /** @return whether the cache starts in cleaner mode (write everything back, new writes go around). */
+    public boolean cleaner() {
+        return cleaner;
+    }
+
+    /** @return how long writeback waits after the last write; zero when off. */
+    public Duration pause() {
+        return pause;
+    }
+
+    /** @return whether close writes every dirty block back. */
+    public boolean flushOnClose() {
+        return flushOnClose;
+    }
+
+    /** @return the writeback pipeline. */
+    public WritebackPipeline.Kind writebackPipeline() {
+        return writebackPipeline;
+    }
+
     /** @return the clock for every time-based behaviour. */
     public NanoClock clock() {
         return clock;
@@ -279,6 +338,11 @@ public final class WriteCacheConfig {
         m.put(PREFAULT, Boolean.toString(prefault));
         m.put(BACKGROUND, Boolean.toString(background));
         m.put(FORCE_FORMAT, Boolean.toString(forceFormat));
+        m.put(MAX_AGE, maxAge.toMillis() + "ms");
+        m.put(CLEANER, Boolean.toString(cleaner));
+        m.put(PAUSE, pause.toMillis() + "ms");
+        m.put(FLUSH_ON_CLOSE, Boolean.toString(flushOnClose));
+        m.put(WRITEBACK_PIPELINE, writebackPipeline.name().toLowerCase(Locale.ROOT));
         return m;
     }
 
@@ -307,6 +371,11 @@ public final class WriteCacheConfig {
         private boolean prefault = true;
         private boolean background = true;
         private boolean forceFormat;
+        private Duration maxAge = Duration.ZERO;
+        private boolean cleaner;
+        private Duration pause = Duration.ZERO;
+        private boolean flushOnClose;
+        private WritebackPipeline.Kind writebackPipeline = WRITEBACK_PIPELINE_DEFAULT;
         private NanoClock clock = new SystemNanoClock();
 
         private Builder() {
@@ -351,6 +420,11 @@ public final class WriteCacheConfig {
                     case PREFAULT -> prefault(Units.parseBoolean(value));
                     case BACKGROUND -> background(Units.parseBoolean(value));
                     case FORCE_FORMAT -> forceFormat(Units.parseBoolean(value));
+                    case MAX_AGE -> maxAge(Units.parseDuration(value));
+                    case CLEANER -> cleaner(Units.parseBoolean(value));
+                    case PAUSE -> pause(Units.parseDuration(value));
+                    case FLUSH_ON_CLOSE -> flushOnClose(Units.parseBoolean(value));
+                    case WRITEBACK_PIPELINE -> writebackPipeline(Units.parseEnum(WritebackPipeline.Kind.class, value));
                     default -> throw new IllegalArgumentException("unknown property '" + name + "': known ones are "
                         + KNOWN.stream().sorted().toList());
                 }
@@ -468,6 +542,36 @@ public final class WriteCacheConfig {
             return this;
         }
 
+        /** @see WriteCacheConfig#MAX_AGE */
+        public Builder maxAge(final Duration v) {
+            maxAge = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#CLEANER */
+        public Builder cleaner(final boolean v) {
+            cleaner = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#PAUSE */
+        public Builder pause(final Duration v) {
+            pause = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#FLUSH_ON_CLOSE */
+        public Builder flushOnClose(final boolean v) {
+            flushOnClose = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#WRITEBACK_PIPELINE */
+        public Builder writebackPipeline(final WritebackPipeline.Kind v) {
+            writebackPipeline = v;
+            return this;
+        }
+
         /** The clock for autocommit time and every other time-based behaviour; tests inject a manual one. */
         public Builder clock(final NanoClock v) {
             clock = v;
@@ -505,6 +609,12 @@ public final class WriteCacheConfig {
             Objects.requireNonNull(writeTimeout, WRITE_TIMEOUT);
             require(!writeTimeout.isNegative(), WRITE_TIMEOUT + " must not be negative: " + writeTimeout);
             Objects.requireNonNull(flushPolicy, FLUSH_POLICY);
+            Objects.requireNonNull(maxAge, MAX_AGE);
+            require(maxAge.isZero() || maxAge.compareTo(MAX_AGE_MIN) >= 0,
+                MAX_AGE + " must be 0 (off) or at least " + MAX_AGE_MIN.toMillis() + " ms: " + maxAge);
+            Objects.requireNonNull(pause, PAUSE);
+            require(!pause.isNegative(), PAUSE + " must not be negative: " + pause);
+            Objects.requireNonNull(writebackPipeline, WRITEBACK_PIPELINE);
             Objects.requireNonNull(clock, "clock");
             final long regionBytes = cacheSize - startOffset;
             require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,

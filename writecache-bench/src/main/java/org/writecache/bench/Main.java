@@ -1,5 +1,11 @@
 package org.writecache.bench;
 
+import org.writecache.bench.cli.CheckCommand;
+import org.writecache.bench.cli.DumpCommand;
+import org.writecache.bench.cli.FlushCommand;
+import org.writecache.bench.cli.FormatCommand;
+import org.writecache.bench.cli.StatusCommand;
+import org.writecache.bench.cli.TableCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +17,8 @@ import picocli.CommandLine.Command;
         org.writecache.bench.wakeup.WakeupCommand.class,
         ServeCommand.class,
         H2Bench.class,
+        FormatCommand.class, CheckCommand.class, StatusCommand.class, FlushCommand.class, DumpCommand.class,
+        TableCommand.class, WritebackBenchCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -18,7 +26,15 @@ public final class Main implements Runnable {
 
     /** Runs the command line and exits with its status. */
     public static void main(final String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main())
+            .setExecutionExceptionHandler((e, cl, parsed) -> {
+                if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                    cl.getErr().println("writecache " + cl.getCommandName() + ": " + e.getMessage());
+                    return 1;
+                }
+                throw e;
+            })
+            .execute(args));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.writecache.writeback;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import org.writecache.BlockDevice;
@@ -9,40 +8,44 @@ import org.writecache.format.CacheLayout;
 import org.writecache.pmem.PersistentMemory;
 
 /**
- * One round of writeback I/O: the blocks chosen by the engine (oldest first) are sorted by device block, contiguous
- * runs are coalesced into single writes, and the backing device is made durable before the engine frees anything.
- * Memory is bounded by the staging buffer: {@code writeback.jobs} blocks.
+ * One round of writeback: the blocks chosen by the engine (oldest first) are sorted by device block and coalesced
+ * into contiguous runs, which a {@link WritebackPipeline} writes to the backing device and makes durable before the
+ * engine frees anything. A batch holds at most {@code writeback.jobs} blocks, and no pipeline has more than that many
+ * in flight.
  *
  * <p>Not thread safe; the engine runs one batch at a time, which also guarantees that two versions of one device
  * block are never in flight together.
  */
-public final class WritebackBatch {
+public final class WritebackBatch implements AutoCloseable {
     private final CacheLayout layout;
     private final PersistentMemory pm;
-    private final BlockDevice device;
     private final int blockSize;
-    private final ByteBuffer staging;
+    private final WritebackPipeline pipeline;
     private final long[] sorted;
     private final int[] blocks;
     private final long[] deviceBlocks;
+    private final int[] runStart;
     private int count;
+    private int runs;
     private int ios;
 
     /**
      * @param layout the cache layout.
      * @param device the backing device.
-     * @param jobs   the most blocks one batch holds.
+     * @param jobs   the most blocks one batch holds (and the pipeline has in flight).
+     * @param kind   which pipeline writes the runs.
      */
-    public WritebackBatch(final CacheLayout layout, final BlockDevice device, final int jobs) {
+    public WritebackBatch(final CacheLayout layout, final BlockDevice device, final int jobs,
+                          final WritebackPipeline.Kind kind) {
         this.layout = layout;
         this.pm = layout.memory();
-        this.device = device;
         this.blockSize = layout.blockSize();
         final int capacity = Math.min(jobs, layout.blockCount());
-        this.staging = ByteBuffer.allocateDirect(Math.multiplyExact(capacity, blockSize));
         this.sorted = new long[capacity];
         this.blocks = new int[capacity];
         this.deviceBlocks = new long[capacity];
+        this.runStart = new int[capacity + 1];
+        this.pipeline = kind.create(device, capacity, blockSize);
     }
 
     /** @return the most blocks a batch holds. */
@@ -53,6 +56,7 @@ public final class WritebackBatch {
     /** Empties the batch. */
     public void clear() {
         count = 0;
+        runs = 0;
         ios = 0;
     }
 
@@ -83,6 +87,45 @@ public final class WritebackBatch {
         return ios;
     }
 
+    /** @return block size in bytes. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** @return contiguous runs after {@link #write} sorted the batch. */
+    public int runs() {
+        return runs;
+    }
+
+    /** @return the first device block of run {@code r}. */
+    public long runDeviceBlock(final int r) {
+        return sorted[runStart[r]] >>> 31;
+    }
+
+    /** @return blocks in run {@code r}. */
+    public int runLength(final int r) {
+        return runStart[r + 1] - runStart[r];
+    }
+
+    /** Copies blocks {@code [from, from + n)} of run {@code r} from the cache into {@code dst} at {@code dstPos}. */
+    public void copyRun(final int r, final int from, final int n, final java.nio.ByteBuffer dst, final int dstPos) {
+        for (int k = 0; k < n; k++) {
+            final int block = (int) (sorted[runStart[r] + from + k] & 0x7FFF_FFFFL);
+            pm.copyTo(layout.blockOffset(block), dst, dstPos + k * blockSize, blockSize);
+        }
+    }
+
+    /** Counts one backing device write (pipelines call it). */
+    void countIo() {
+        ios++;
+    }
+
+    /** @return an I/O error naming the byte and sector range of a failed backing write. */
+    static IOException failure(final long offset, final long length, final IOException e) {
+        return new IOException("backing write of bytes [" + offset + ", " + (offset + length) + ") (sectors "
+            + offset / 512 + " to " + ((offset + length) / 512 - 1) + ") failed: " + e.getMessage(), e);
+    }
+
     /**
      * Writes every block to the backing device, sorted by device block and coalesced into contiguous runs, then makes
      * the device durable. With {@code syncEachRun}, the device is synced after every run (FUA-like) instead of once.
@@ -90,6 +133,7 @@ public final class WritebackBatch {
      */
     public void write(final boolean syncEachRun) throws IOException {
         ios = 0;
+        runs = 0;
         if (count == 0) {
             return;
         }
@@ -104,35 +148,16 @@ public final class WritebackBatch {
             while (j < count && (sorted[j] >>> 31) == first + (j - i)) {
                 j++;
             }
-            staging.clear();
-            for (int k = i; k < j; k++) {
-                final int block = (int) (sorted[k] & 0x7FFF_FFFFL);
-                pm.copyTo(layout.blockOffset(block), staging, (k - i) * blockSize, blockSize);
-            }
-            staging.limit((j - i) * blockSize);
-            try {
-                device.write(first * blockSize, staging);
-            } catch (final IOException e) {
-                throw new IOException("writeback write of bytes [" + first * blockSize + ", " + (first + j - i)
-                    * blockSize + ") to " + device.describe() + " failed: " + e.getMessage(), e);
-            }
-            ios++;
-            if (syncEachRun) {
-                sync(first, first + j - i);
-            }
+            runStart[runs++] = i;
             i = j;
         }
-        if (!syncEachRun) {
-            sync(sorted[0] >>> 31, (sorted[count - 1] >>> 31) + 1);
-        }
+        runStart[runs] = count;
+        pipeline.write(this, syncEachRun);
     }
 
-    private void sync(final long fromBlock, final long toBlock) throws IOException {
-        try {
-            device.sync();
-        } catch (final IOException e) {
-            throw new IOException("sync of " + device.describe() + " after writing back bytes in ["
-                + fromBlock * blockSize + ", " + toBlock * blockSize + ") failed: " + e.getMessage(), e);
-        }
+    /** Stops the pipeline's threads, if it has any. */
+    @Override
+    public void close() {
+        pipeline.close();
     }
 }

@@ -1,0 +1,46 @@
+package org.writecache.writeback;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import org.writecache.BlockDevice;
+
+/** Copies each run into one staging buffer of {@code jobs} blocks and writes it, on the writeback thread. */
+final class SequentialPipeline implements WritebackPipeline {
+    private final BlockDevice device;
+    private final ByteBuffer staging;
+    private final int blockSize;
+
+    SequentialPipeline(final BlockDevice device, final int jobs, final int blockSize) {
+        this.device = device;
+        this.blockSize = blockSize;
+        this.staging = ByteBuffer.allocateDirect(Math.multiplyExact(jobs, blockSize));
+    }
+
+    @Override
+    public void write(final WritebackBatch batch, final boolean syncEachRun) throws IOException {
+        for (int r = 0; r < batch.runs(); r++) {
+            final int n = batch.runLength(r);
+            staging.clear();
+            batch.copyRun(r, 0, n, staging, 0);
+            staging.limit(n * blockSize);
+            final long at = batch.runDeviceBlock(r) * blockSize;
+            try {
+                device.write(at, staging);
+                if (syncEachRun) {
+                    device.sync();
+                }
+            } catch (final IOException e) {
+                throw WritebackBatch.failure(at, (long) n * blockSize, e);
+            }
+            batch.countIo();
+        }
+        if (!syncEachRun) {
+            device.sync();
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}
