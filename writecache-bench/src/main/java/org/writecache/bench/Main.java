@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
     description = "A persistent-memory write-back block cache: benchmarks and tools.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        BenchCommand.class,
+        JmhCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec
