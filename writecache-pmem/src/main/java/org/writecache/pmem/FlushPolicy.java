@@ -18,5 +18,14 @@ public enum FlushPolicy {
      * Flushes issue no system call; fences are full memory fences. Only sound on tmpfs, where the page cache is the
      * medium: data survives the death of the process (not the loss of power, which tmpfs never survives).
      */
-    FENCE_ONLY
+    FENCE_ONLY;
+
+    /**
+     * @param name a policy name as written in configuration, in any case, surrounding blanks ignored.
+     * @return the policy of that name.
+     * @throws IllegalArgumentException naming the bad value and the allowed ones.
+     */
+    public static FlushPolicy parse(final String name) {
+        return EnumNames.parse(FlushPolicy.class, "flush policy", name);
+    }
 }

@@ -1,19 +1,14 @@
 package org.writecache.pmem;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 import jdk.nio.mapmode.ExtendedMapMode;
@@ -26,29 +21,18 @@ import jdk.nio.mapmode.ExtendedMapMode;
  * read-write mapping; the {@link FlushPolicy} then decides what a flush costs. Pre-faulting touches every page once so
  * that first-touch page faults (8 to 14 microseconds a page on tmpfs) never land in a timed path.
  */
-public final class MappedPersistentMemory implements PersistentMemory {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle ATOMIC_LONG =
-        ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
-
-    private final Path file;
-    private final FileChannel channel;
-    private final FileLock lock;
+public final class MappedPersistentMemory extends SegmentMemory {
+    private final LockedFile file;
     private final Arena arena;
-    private final MemorySegment segment;
     private final boolean mapSync;
     private final FlushPolicy policy;
-    private boolean closed;
 
     private MappedPersistentMemory(
-        final Path file, final FileChannel channel, final FileLock lock, final Arena arena,
-        final MemorySegment segment, final boolean mapSync, final FlushPolicy policy) {
+        final LockedFile file, final Arena arena, final MemorySegment segment, final boolean mapSync,
+        final FlushPolicy policy) {
+        super(segment);
         this.file = file;
-        this.channel = channel;
-        this.lock = lock;
         this.arena = arena;
-        this.segment = segment;
         this.mapSync = mapSync;
         this.policy = policy;
     }
@@ -60,31 +44,25 @@ public final class MappedPersistentMemory implements PersistentMemory {
      * @param size     the region size in bytes, positive.
      * @param policy   how flushes are carried out.
      * @param prefault touch every page now so no later access takes a first-touch fault.
-     * @throws CacheFileLockedException if the file is already open.
+     * @throws CacheFileLockedException if the file is already open; it is then left as it was.
      */
     public static MappedPersistentMemory create(
         final Path file, final long size, final FlushPolicy policy, final boolean prefault) throws IOException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("persistent memory size must be positive: " + size);
-        }
-        final FileChannel channel = FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return map(file, channel, size, true, policy, prefault);
+        Objects.requireNonNull(policy, "policy");
+        return map(LockedFile.create(file, size), policy, prefault);
     }
 
     /**
      * Maps an existing file in full.
      *
      * @throws NoSuchFileException if the file does not exist.
+     * @throws IOException if the file is empty.
      * @throws CacheFileLockedException if the file is already open.
      */
     public static MappedPersistentMemory open(final Path file, final FlushPolicy policy, final boolean prefault)
         throws IOException {
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "cache file does not exist");
-        }
-        final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return map(file, channel, -1, false, policy, prefault);
+        Objects.requireNonNull(policy, "policy");
+        return map(LockedFile.open(file), policy, prefault);
     }
 
     /** @return true if {@code path} (or its parent, if it does not exist yet) is on tmpfs. */
@@ -100,35 +78,13 @@ public final class MappedPersistentMemory implements PersistentMemory {
         }
     }
 
-    private static MappedPersistentMemory map(
-        final Path file, final FileChannel channel, final long requestedSize, final boolean resize,
-        final FlushPolicy policy, final boolean prefault) throws IOException {
-        Objects.requireNonNull(policy, "policy");
-        FileLock lock = null;
+    private static MappedPersistentMemory map(final LockedFile locked, final FlushPolicy policy, final boolean prefault)
+        throws IOException {
+        final Path file = locked.file();
+        final FileChannel channel = locked.channel();
+        final long size = locked.size();
         Arena arena = null;
         try {
-            try {
-                lock = channel.tryLock();
-            } catch (final OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new CacheFileLockedException(file);
-            }
-            final long size;
-            if (resize) {
-                if (channel.size() > requestedSize) {
-                    channel.truncate(requestedSize);
-                } else if (channel.size() < requestedSize) {
-                    channel.write(ByteBuffer.allocate(1), requestedSize - 1);
-                }
-                size = requestedSize;
-            } else {
-                size = channel.size();
-                if (size == 0) {
-                    throw new IOException("cache file " + file + " is empty");
-                }
-            }
             arena = Arena.ofShared();
             MemorySegment segment = null;
             boolean sync = false;
@@ -150,15 +106,16 @@ public final class MappedPersistentMemory implements PersistentMemory {
             if (prefault) {
                 segment.load();
             }
-            return new MappedPersistentMemory(file, channel, lock, arena, segment, sync, effective);
+            return new MappedPersistentMemory(locked, arena, segment, sync, effective);
         } catch (final IOException | RuntimeException e) {
             if (arena != null) {
                 arena.close();
             }
-            if (lock != null && lock.isValid()) {
-                lock.release();
+            try {
+                locked.close();
+            } catch (final IOException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            channel.close();
             throw e;
         }
     }
@@ -185,86 +142,18 @@ public final class MappedPersistentMemory implements PersistentMemory {
 
     /** @return the mapped file. */
     public Path file() {
-        return file;
+        return file.file();
     }
 
+    /** Writes the lines back with {@code force()} (msync, or CPU cache-line write-back on MAP_SYNC), unless FENCE_ONLY. */
     @Override
-    public long size() {
-        return segment.byteSize();
-    }
-
-    @Override
-    public long getLong(final long offset) {
-        return segment.get(LONG, offset);
-    }
-
-    @Override
-    public void putLong(final long offset, final long value) {
-        segment.set(LONG, offset, value);
-    }
-
-    @Override
-    public int getInt(final long offset) {
-        return segment.get(INT, offset);
-    }
-
-    @Override
-    public void putInt(final long offset, final int value) {
-        segment.set(INT, offset, value);
-    }
-
-    @Override
-    public long getLongAtomic(final long offset) {
-        return (long) ATOMIC_LONG.getVolatile(segment, checkAligned(offset));
-    }
-
-    @Override
-    public void putLongAtomic(final long offset, final long value) {
-        ATOMIC_LONG.setVolatile(segment, checkAligned(offset), value);
-    }
-
-    private static long checkAligned(final long offset) {
-        if ((offset & 7) != 0) {
-            throw new IllegalArgumentException("atomic 8-byte access needs an 8-byte aligned offset: " + offset);
+    void writeBack(final long lineStart, final long length) {
+        if (policy != FlushPolicy.FENCE_ONLY) {
+            segment().asSlice(lineStart, length).force();
         }
-        return offset;
     }
 
-    @Override
-    public void copyFrom(final ByteBuffer src, final int srcIndex, final long offset, final int length) {
-        MemorySegment.copy(MemorySegment.ofBuffer(src), srcIndex - (long) src.position(), segment, offset, length);
-    }
-
-    @Override
-    public void copyFrom(final byte[] src, final int srcIndex, final long offset, final int length) {
-        MemorySegment.copy(src, srcIndex, segment, ValueLayout.JAVA_BYTE, offset, length);
-    }
-
-    @Override
-    public void copyTo(final long offset, final ByteBuffer dst, final int dstIndex, final int length) {
-        MemorySegment.copy(segment, offset, MemorySegment.ofBuffer(dst), dstIndex - (long) dst.position(), length);
-    }
-
-    @Override
-    public void copyTo(final long offset, final byte[] dst, final int dstIndex, final int length) {
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, dst, dstIndex, length);
-    }
-
-    @Override
-    public void fill(final long offset, final long length, final byte value) {
-        segment.asSlice(offset, length).fill(value);
-    }
-
-    @Override
-    public void flush(final long offset, final long length) {
-        if (policy == FlushPolicy.FENCE_ONLY || length == 0) {
-            return;
-        }
-        final long start = offset & -CACHE_LINE;
-        final long end = Math.min(segment.byteSize(), (offset + length + CACHE_LINE - 1) & -CACHE_LINE);
-        segment.asSlice(start, end - start).force();
-    }
-
+    /** A full memory fence: on a MAP_SYNC mapping it completes the CPU write-backs {@link #flush} started. */
     @Override
     public void fence() {
         VarHandle.fullFence();
@@ -272,32 +161,25 @@ public final class MappedPersistentMemory implements PersistentMemory {
 
     @Override
     public String describe() {
-        return "ffm " + file + " (" + segment.byteSize() + " bytes, " + (mapSync ? "MAP_SYNC" : "MAP_SHARED")
+        return "ffm " + file.file() + " (" + size() + " bytes, " + (mapSync ? "MAP_SYNC" : "MAP_SHARED")
             + ", flush=" + policy + ")";
     }
 
+    /** Unmaps the file, then releases its lock and closes it. Idempotent. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
-        closed = true;
+        markClosed();
         try {
             arena.close();
         } finally {
             try {
-                if (lock.isValid()) {
-                    lock.release();
-                }
-                channel.close();
+                file.close();
             } catch (final IOException e) {
-                throw new java.io.UncheckedIOException("closing " + file, e);
+                throw new UncheckedIOException("closing " + file.file(), e);
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

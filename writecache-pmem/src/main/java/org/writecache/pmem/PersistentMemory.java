@@ -11,8 +11,21 @@ import java.nio.ByteBuffer;
  * larger may tear at 8-byte granularity. Callers must issue every flush and fence this model needs, whatever the
  * implementation does with them, so the same code is correct on real persistent memory.
  *
- * <p>All multi-byte values are little-endian. Offsets are bytes from the start of the region. Implementations are
- * safe for concurrent use on disjoint ranges; ordering between threads is the caller's business.
+ * <p>The contract every implementation keeps (checked by one conformance suite):
+ * <ul>
+ *   <li>All multi-byte values are little-endian. Offsets are bytes from the start of the region.</li>
+ *   <li>A range outside {@code [0, size())}, a negative length, or an array or buffer range outside its bounds
+ *       throws {@link IndexOutOfBoundsException} before anything is written; it never crashes the JVM.</li>
+ *   <li>Buffer indexes are absolute, as in {@link ByteBuffer#get(int, byte[], int, int)}: {@code index} to
+ *       {@code index + length} must lie in {@code [0, limit())}; the buffer's position and limit are not changed.
+ *       Heap, direct, sliced and read-only buffers are all accepted as sources; a read-only destination throws
+ *       {@link java.nio.ReadOnlyBufferException}.</li>
+ *   <li>After {@link #close()}, every load, store, copy, fill and flush throws {@link IllegalStateException};
+ *       {@link #size()}, {@link #fence()}, {@link #describe()} and {@link #close()} keep working.</li>
+ * </ul>
+ *
+ * <p>Implementations are safe for concurrent use on disjoint ranges; ordering between threads is the caller's
+ * business, and so is making sure no thread still uses the region while it is being closed.
  */
 public interface PersistentMemory extends AutoCloseable {
 
@@ -22,36 +35,39 @@ public interface PersistentMemory extends AutoCloseable {
     /** @return the size of the region in bytes. */
     long size();
 
-    /** @return a plain 8-byte little-endian load. */
+    /** @return a plain 8-byte little-endian load at any offset. */
     long getLong(long offset);
 
-    /** A plain 8-byte little-endian store; may tear at 8-byte granularity only if unaligned. */
+    /** A plain 8-byte little-endian store at any offset; it may tear at 8-byte granularity only if unaligned. */
     void putLong(long offset, long value);
 
-    /** @return a plain 4-byte little-endian load. */
+    /** @return a plain 4-byte little-endian load at any offset. */
     int getInt(long offset);
 
-    /** A plain 4-byte little-endian store. */
+    /** A plain 4-byte little-endian store at any offset. */
     void putInt(long offset, int value);
 
-    /** @return an 8-byte load of an 8-byte-aligned word that observes the latest {@link #putLongAtomic}. */
+    /**
+     * @return an 8-byte load of an 8-byte-aligned word that observes the latest {@link #putLongAtomic}.
+     * @throws IllegalArgumentException if {@code offset} is not a multiple of 8 (the message names the offset).
+     */
     long getLongAtomic(long offset);
 
     /**
      * A single aligned 8-byte store: the commit point of the cache. It is atomic with respect to crashes: media holds
      * either the old or the new value, never a mix.
      *
-     * @throws IllegalArgumentException if {@code offset} is not a multiple of 8.
+     * @throws IllegalArgumentException if {@code offset} is not a multiple of 8 (the message names the offset).
      */
     void putLongAtomic(long offset, long value);
 
-    /** Copies {@code length} bytes from {@code src} starting at {@code srcIndex} into the region at {@code offset}. */
+    /** Copies {@code length} bytes from {@code src}, starting at its absolute index {@code srcIndex}, to {@code offset}. */
     void copyFrom(ByteBuffer src, int srcIndex, long offset, int length);
 
     /** Copies {@code length} bytes from {@code src} starting at {@code srcIndex} into the region at {@code offset}. */
     void copyFrom(byte[] src, int srcIndex, long offset, int length);
 
-    /** Copies {@code length} bytes at {@code offset} into {@code dst} starting at {@code dstIndex}. */
+    /** Copies {@code length} bytes at {@code offset} into {@code dst}, starting at its absolute index {@code dstIndex}. */
     void copyTo(long offset, ByteBuffer dst, int dstIndex, int length);
 
     /** Copies {@code length} bytes at {@code offset} into {@code dst} starting at {@code dstIndex}. */
@@ -61,8 +77,8 @@ public interface PersistentMemory extends AutoCloseable {
     void fill(long offset, long length, byte value);
 
     /**
-     * Starts writing back the cache lines covering {@code [offset, offset + length)} (CLWB). Durability is only
-     * guaranteed after the next {@link #fence()}.
+     * Starts writing back the cache lines covering {@code [offset, offset + length)} (CLWB). The range need not be
+     * aligned; it must lie inside the region. Durability is only guaranteed after the next {@link #fence()}.
      */
     void flush(long offset, long length);
 
