@@ -16,6 +16,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.writecache.format.CacheLayout;
 import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.PmemBackend;
 
 /**
  * Every setting of a cache, validated in one place ({@link Builder#build()}) before anything runs.
@@ -73,6 +74,10 @@ public final class WriteCacheConfig {
     public static final String FLUSH_POLICY = "pmem.flush";
     /** Touch every page of the cache file when it is mapped. */
     public static final String PREFAULT = "pmem.prefault";
+    /** Which implementation maps the cache file: ffm (a java.lang.foreign mapping) or chronicle (Chronicle Bytes). */
+    public static final String PMEM_BACKEND = "pmem.backend";
+    /** Default of {@link #PMEM_BACKEND}. */
+    public static final PmemBackend PMEM_BACKEND_DEFAULT = PmemBackend.FFM;
     /** Run writeback and autocommit on a background thread; false leaves them to {@link WriteCache#doWork()}. */
     public static final String BACKGROUND = "writeback.background";
     /** Allow formatting over a file that already holds a valid cache. */
@@ -80,7 +85,7 @@ public final class WriteCacheConfig {
 
     private static final Set<String> KNOWN = Set.of(CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
         BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
-        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, BACKGROUND, FORCE_FORMAT);
+        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, PMEM_BACKEND, BACKGROUND, FORCE_FORMAT);
 
     private final Path cacheFile;
     private final long cacheSize;
@@ -98,6 +103,7 @@ public final class WriteCacheConfig {
     private final Duration writeTimeout;
     private final FlushPolicy flushPolicy;
     private final boolean prefault;
+    private final PmemBackend pmemBackend;
     private final boolean background;
     private final boolean forceFormat;
     private final NanoClock clock;
@@ -119,6 +125,7 @@ public final class WriteCacheConfig {
         writeTimeout = b.writeTimeout;
         flushPolicy = b.flushPolicy;
         prefault = b.prefault;
+        pmemBackend = b.pmemBackend;
         background = b.background;
         forceFormat = b.forceFormat;
         clock = b.clock;
@@ -148,6 +155,7 @@ public final class WriteCacheConfig {
         b.writeTimeout = writeTimeout;
         b.flushPolicy = flushPolicy;
         b.prefault = prefault;
+        b.pmemBackend = pmemBackend;
         b.background = background;
         b.forceFormat = forceFormat;
         b.clock = clock;
@@ -243,6 +251,11 @@ public final class WriteCacheConfig {
         return prefault;
     }
 
+    /** @return the persistent-memory backend that maps the cache file. */
+    public PmemBackend pmemBackend() {
+        return pmemBackend;
+    }
+
     /** @return whether a background thread runs writeback and autocommit. */
     public boolean background() {
         return background;
@@ -277,6 +290,7 @@ public final class WriteCacheConfig {
         m.put(WRITE_TIMEOUT, writeTimeout.toMillis() + "ms");
         m.put(FLUSH_POLICY, flushPolicy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put(PREFAULT, Boolean.toString(prefault));
+        m.put(PMEM_BACKEND, pmemBackend.name().toLowerCase(Locale.ROOT));
         m.put(BACKGROUND, Boolean.toString(background));
         m.put(FORCE_FORMAT, Boolean.toString(forceFormat));
         return m;
@@ -305,6 +319,7 @@ public final class WriteCacheConfig {
         private Duration writeTimeout = Duration.ZERO;
         private FlushPolicy flushPolicy = FlushPolicy.AUTO;
         private boolean prefault = true;
+        private PmemBackend pmemBackend = PMEM_BACKEND_DEFAULT;
         private boolean background = true;
         private boolean forceFormat;
         private NanoClock clock = new SystemNanoClock();
@@ -349,6 +364,7 @@ public final class WriteCacheConfig {
                     case WRITE_TIMEOUT -> writeTimeout(Units.parseDuration(value));
                     case FLUSH_POLICY -> flushPolicy(Units.parseEnum(FlushPolicy.class, value));
                     case PREFAULT -> prefault(Units.parseBoolean(value));
+                    case PMEM_BACKEND -> pmemBackend(PmemBackend.parse(value));
                     case BACKGROUND -> background(Units.parseBoolean(value));
                     case FORCE_FORMAT -> forceFormat(Units.parseBoolean(value));
                     default -> throw new IllegalArgumentException("unknown property '" + name + "': known ones are "
@@ -456,6 +472,12 @@ public final class WriteCacheConfig {
             return this;
         }
 
+        /** @see WriteCacheConfig#PMEM_BACKEND */
+        public Builder pmemBackend(final PmemBackend v) {
+            pmemBackend = v;
+            return this;
+        }
+
         /** @see WriteCacheConfig#BACKGROUND */
         public Builder background(final boolean v) {
             background = v;
@@ -505,6 +527,7 @@ public final class WriteCacheConfig {
             Objects.requireNonNull(writeTimeout, WRITE_TIMEOUT);
             require(!writeTimeout.isNegative(), WRITE_TIMEOUT + " must not be negative: " + writeTimeout);
             Objects.requireNonNull(flushPolicy, FLUSH_POLICY);
+            Objects.requireNonNull(pmemBackend, PMEM_BACKEND);
             Objects.requireNonNull(clock, "clock");
             final long regionBytes = cacheSize - startOffset;
             require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,
