@@ -39,6 +39,7 @@ import org.writecache.bench.workload.Shape;
 import org.writecache.bench.workload.Workload;
 import org.writecache.bench.workload.Workloads;
 import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.PmemBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -96,9 +97,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "baselines (default ${DEFAULT-VALUE}; one of ${COMPLETION-CANDIDATES}).")
     List<FlushPolicy> flushPolicies;
 
-    @Option(names = "--backend", defaultValue = "ffm",
-        description = "Persistent-memory backend (default ${DEFAULT-VALUE}; this build has: ffm).")
-    String backend;
+    @Option(names = "--backends", split = ",", defaultValue = "FFM,CHRONICLE",
+        description = "Persistent-memory backends; the first runs every workload, the others the durable random "
+            + "write, streaming write and cached read for a side-by-side view (default ${DEFAULT-VALUE}; one of "
+            + "${COMPLETION-CANDIDATES}).")
+    List<PmemBackend> backends;
 
     @Option(names = "--runs", defaultValue = "3", description = "Repetitions of the whole comparison (default ${DEFAULT-VALUE}).")
     int runs;
@@ -238,7 +241,7 @@ public final class BenchCommand implements Callable<Integer> {
         final Path jmh = jmhResults != null ? jmhResults : Path.of("target", "jmh-result.csv");
         final Facts facts = new Facts(metadata, openCheck == null ? 0 : openBlocks, Stats.of(open),
             Stats.of(mapping), JmhResults.read(jmh));
-        final List<Target> targets = Targets.evaluate(summary, Baselines.label(flushPolicies.get(0)),
+        final List<Target> targets = Targets.evaluate(summary, backends.get(0), Baselines.label(flushPolicies.get(0)),
             flushPolicies.stream().map(Baselines::label).toList(), facts);
         return new Result(summary, targets);
     }
@@ -251,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
         final Workload w = c.workload();
         final WriteCacheConfig config = WriteCacheConfig.builder().cacheFile(cache)
             .cacheSize(w.cacheSize(cacheSize)).backingFile(backing).backingSize(backingSize).blockSize(blockSize)
-            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).background(w.background()).forceFormat(true)
+            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).background(w.background()).forceFormat(true)
             .prefault(true).build();
         try (WriteCache wc = WriteCache.format(config)) {
             final Shape shape = Shape.of(wc.blockSize(), wc.cacheBlocks(), wc.size() / wc.blockSize());
@@ -277,27 +280,31 @@ public final class BenchCommand implements Callable<Integer> {
             : waitPolicies.stream().map(WaitPolicy::parse).toList();
         final FlushPolicy primary = flushPolicies.get(0);
         final WaitPolicy wait = WriteCacheConfig.WAIT_POLICY_DEFAULT;
+        final PmemBackend main = backends.get(0);
         final List<BenchCase> cases = new ArrayList<>();
         for (final String name : names) {
             final Workload w = Workloads.create(name, region);
             switch (name) {
                 case "seq-write-fua", "rand-write-fua" -> {
                     for (final FlushPolicy f : flushPolicies) {
-                        cases.add(new BenchCase(w, 1, wait, f, false));
+                        cases.add(new BenchCase(w, 1, wait, f, false, main));
                     }
                     if (name.equals("rand-write-fua")) {
                         threads.stream().filter(t -> t > 1)
-                            .forEach(t -> cases.add(new BenchCase(w, t, wait, primary, false)));
+                            .forEach(t -> cases.add(new BenchCase(w, t, wait, primary, false, main)));
                     }
                 }
                 case "rand-write-autocommit", "cached-read" ->
-                    threads.forEach(t -> cases.add(new BenchCase(w, t, wait, primary, false)));
+                    threads.forEach(t -> cases.add(new BenchCase(w, t, wait, primary, false, main)));
                 case "burst-idle" -> {
                     for (final WaitPolicy p : waits) {
-                        threads.forEach(t -> cases.add(new BenchCase(w, t, p, primary, true)));
+                        threads.forEach(t -> cases.add(new BenchCase(w, t, p, primary, true, main)));
                     }
                 }
-                default -> cases.add(new BenchCase(w, 1, wait, primary, false));
+                default -> cases.add(new BenchCase(w, 1, wait, primary, false, main));
+            }
+            if (name.equals("rand-write-fua") || name.equals("seq-write-autocommit") || name.equals("cached-read")) {
+                backends.stream().skip(1).forEach(b -> cases.add(new BenchCase(w, 1, wait, primary, false, b)));
             }
         }
         return cases;
@@ -313,8 +320,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (flushPolicies.isEmpty()) {
             throw new IllegalArgumentException("--flush-policies must name at least one policy");
         }
-        if (!backend.equalsIgnoreCase("ffm")) {
-            throw new IllegalArgumentException("unknown --backend '" + backend + "': this build has only ffm");
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("--backends must name at least one backend");
         }
         if (openBlocks < 0) {
             throw new IllegalArgumentException("--open-blocks must not be negative: " + openBlocks);
@@ -339,6 +346,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.add("--duration " + duration.toMillis() + "ms");
         o.add("--threads " + threads.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""));
         o.add("--flush-policies " + flushPolicies.stream().map(Enum::name).reduce((a, b) -> a + "," + b).orElse(""));
+        o.add("--backends " + backends.stream().map(Enum::name).reduce((a, b) -> a + "," + b).orElse(""));
         o.add("--runs " + runs);
         if (workloads != null) {
             o.add("--workloads " + String.join(",", workloads));

@@ -23,10 +23,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
 import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.PmemBackend;
 
 /**
  * The cache's hot paths, one block each: a write hit, a write miss, a FUA write (write plus commit) and a read hit,
- * over the flush policies. Cache file on /dev/shm, backing file in the temporary directory.
+ * over the flush policies and persistent-memory backends. Cache file on /dev/shm, backing file in the temporary
+ * directory.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +43,7 @@ public class WriteCacheBenchmark {
     @Param({"FENCE_ONLY", "MSYNC"})
     String flush;
 
-    @Param({"ffm"})
+    @Param({"ffm", "chronicle"})
     String backend;
 
     private Path cacheFile;
@@ -58,6 +60,7 @@ public class WriteCacheBenchmark {
         backingFile = Files.createTempFile("writecache-jmh", ".backing");
         cache = WriteCache.format(WriteCacheConfig.builder().cacheFile(cacheFile).cacheSize(64L << 20)
             .backingFile(backingFile).backingSize(1L << 30).flushPolicy(FlushPolicy.valueOf(flush))
+            .pmemBackend(PmemBackend.parse(backend))
             .forceFormat(true).prefault(true).build());
         block = ByteBuffer.allocate(cache.blockSize());
         random = new SplittableRandom(42);

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.writecache.bench.baseline.Baselines;
 import org.writecache.bench.harness.Measurement;
+import org.writecache.pmem.PmemBackend;
 
 /** The project's performance targets, judged from one bench run's measured ratios. */
 public final class Targets {
@@ -20,15 +21,16 @@ public final class Targets {
 
     /**
      * @param summary        the folded runs.
+     * @param backend        the backend every workload ran with.
      * @param primaryFlush   the flush policy label most workloads ran with.
      * @param flushPolicies  every flush policy label the durable workloads ran with.
      * @param facts          figures measured outside the workloads.
      */
-    public static List<Target> evaluate(final Summary summary, final String primaryFlush,
+    public static List<Target> evaluate(final Summary summary, final PmemBackend backend, final String primaryFlush,
                                         final List<String> flushPolicies, final Facts facts) {
         final List<Target> out = new ArrayList<>();
         for (final String flush : flushPolicies) {
-            final String durable = Measurement.key("rand-write-fua", params(1, flush));
+            final String durable = Measurement.key("rand-write-fua", params(1, flush, backend));
             out.add(new Target("durable 4 KiB random write, 1 writer, FUA each (" + flush
                 + "): >= 200x backing write+force", durable + " / " + Baselines.FILE_WRITE_FORCE,
                 summary.ratio(durable, Measurement.key(Baselines.FILE_WRITE_FORCE, Map.of())), 200, true, "x"));
@@ -37,16 +39,16 @@ public final class Targets {
                 summary.ratio(durable, Measurement.key(Baselines.COMMIT, Map.of("flush", flush))), 0.85, true,
                 "x"));
         }
-        final String seq = Measurement.key("seq-write-autocommit", params(1, primaryFlush));
+        final String seq = Measurement.key("seq-write-autocommit", params(1, primaryFlush, backend));
         out.add(new Target("streaming 4 KiB writes with autocommit: >= 75% of sequential copy",
             seq + " / " + Baselines.COPY_SEQ,
             summary.ratio(seq, Measurement.key(Baselines.COPY_SEQ, Map.of())), 0.75, true, "x"));
-        final String read = Measurement.key("cached-read", params(1, primaryFlush));
+        final String read = Measurement.key("cached-read", params(1, primaryFlush, backend));
         out.add(new Target("cached read: >= 2x backing positional read", read + " / " + Baselines.FILE_READ,
             summary.ratio(read, Measurement.key(Baselines.FILE_READ, Map.of())), 2, true, "x"));
         out.add(new Target("cached read: >= 85% of a read from the mapping", read + " / " + Baselines.PMEM_READ,
             summary.ratio(read, Measurement.key(Baselines.PMEM_READ, Map.of())), 0.85, true, "x"));
-        final String wb = Measurement.key("writeback", params(1, primaryFlush));
+        final String wb = Measurement.key("writeback", params(1, primaryFlush, backend));
         out.add(new Target("writeback: >= 80% of backing sequential write bandwidth",
             wb + " / " + Baselines.FILE_SEQ_WRITE,
             summary.ratio(wb, Measurement.key(Baselines.FILE_SEQ_WRITE, Map.of())), 0.8, true, "x"));
@@ -66,11 +68,12 @@ public final class Targets {
         return out;
     }
 
-    /** @return the parameters of a cache workload run with {@code threads} and {@code flush}. */
-    public static Map<String, String> params(final int threads, final String flush) {
+    /** @return the parameters of a cache workload run with {@code threads}, {@code flush} and {@code backend}. */
+    public static Map<String, String> params(final int threads, final String flush, final PmemBackend backend) {
         final Map<String, String> p = new LinkedHashMap<>();
         p.put("threads", Integer.toString(threads));
         p.put("flush", flush);
+        p.put("backend", backend.name().toLowerCase(java.util.Locale.ROOT));
         return p;
     }
 }
