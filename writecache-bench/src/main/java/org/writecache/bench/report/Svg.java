@@ -11,10 +11,10 @@ public final class Svg {
     private static final String[] COLOURS = {
         "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
     };
-    private static final int W = 720;
+    private static final int W = 860;
     private static final int H = 320;
     private static final int LEFT = 70;
-    private static final int RIGHT = 200;
+    private static final int RIGHT = 300;
     private static final int TOP = 30;
     private static final int BOTTOM = 40;
     private static final double MAX_NINES = 5;
