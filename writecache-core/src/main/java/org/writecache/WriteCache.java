@@ -89,7 +89,7 @@ public final class WriteCache implements AutoCloseable {
         }
         final BlockDevice device = FileBlockDevice.open(config.backingFile(), config.backingSize());
         try {
-            final PersistentMemory pm = MappedPersistentMemory.create(
+            final PersistentMemory pm = config.pmemBackend().create(
                 config.cacheFile(), config.cacheSize(), config.flushPolicy(), config.prefault());
             return start(config, pm, device, true, Parker.LOCK_SUPPORT);
         } catch (final IOException | RuntimeException e) {
@@ -115,7 +115,7 @@ public final class WriteCache implements AutoCloseable {
         final BlockDevice device = FileBlockDevice.open(config.backingFile(), config.backingSize());
         try {
             final PersistentMemory pm =
-                MappedPersistentMemory.open(config.cacheFile(), config.flushPolicy(), config.prefault());
+                config.pmemBackend().open(config.cacheFile(), config.flushPolicy(), config.prefault());
             return start(config, pm, device, false, Parker.LOCK_SUPPORT);
         } catch (final IOException | RuntimeException e) {
             device.close();

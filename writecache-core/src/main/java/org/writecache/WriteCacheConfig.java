@@ -17,6 +17,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.writecache.format.CacheLayout;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.writeback.WritebackPipeline;
+import org.writecache.pmem.PmemBackend;
 
 /**
  * Every setting of a cache, validated in one place ({@link Builder#build()}) before anything runs.
@@ -74,6 +75,10 @@ public final class WriteCacheConfig {
     public static final String FLUSH_POLICY = "pmem.flush";
     /** Touch every page of the cache file when it is mapped. */
     public static final String PREFAULT = "pmem.prefault";
+    /** Which implementation maps the cache file: ffm (a java.lang.foreign mapping) or chronicle (Chronicle Bytes). */
+    public static final String PMEM_BACKEND = "pmem.backend";
+    /** Default of {@link #PMEM_BACKEND}. */
+    public static final PmemBackend PMEM_BACKEND_DEFAULT = PmemBackend.FFM;
     /** Run writeback and autocommit on a background thread; false leaves them to {@link WriteCache#doWork()}. */
     public static final String BACKGROUND = "writeback.background";
     /** Allow formatting over a file that already holds a valid cache. */
@@ -98,7 +103,8 @@ public final class WriteCacheConfig {
 
     private static final Set<String> KNOWN = Set.of(CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
         BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
-        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER, PAUSE,
+        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, PMEM_BACKEND, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER,
+        PAUSE,
         FLUSH_ON_CLOSE, WRITEBACK_PIPELINE);
 
     private final Path cacheFile;
@@ -117,6 +123,7 @@ public final class WriteCacheConfig {
     private final Duration writeTimeout;
     private final FlushPolicy flushPolicy;
     private final boolean prefault;
+    private final PmemBackend pmemBackend;
     private final boolean background;
     private final boolean forceFormat;
     private final Duration maxAge;
@@ -143,6 +150,7 @@ public final class WriteCacheConfig {
         writeTimeout = b.writeTimeout;
         flushPolicy = b.flushPolicy;
         prefault = b.prefault;
+        pmemBackend = b.pmemBackend;
         background = b.background;
         forceFormat = b.forceFormat;
         maxAge = b.maxAge;
@@ -177,6 +185,7 @@ public final class WriteCacheConfig {
         b.writeTimeout = writeTimeout;
         b.flushPolicy = flushPolicy;
         b.prefault = prefault;
+        b.pmemBackend = pmemBackend;
         b.background = background;
         b.forceFormat = forceFormat;
         b.maxAge = maxAge;
@@ -277,6 +286,11 @@ public final class WriteCacheConfig {
         return prefault;
     }
 
+    /** @return the persistent-memory backend that maps the cache file. */
+    public PmemBackend pmemBackend() {
+        return pmemBackend;
+    }
+
     /** @return whether a background thread runs writeback and autocommit. */
     public boolean background() {
         return background;
@@ -336,6 +350,7 @@ public final class WriteCacheConfig {
         m.put(WRITE_TIMEOUT, writeTimeout.toMillis() + "ms");
         m.put(FLUSH_POLICY, flushPolicy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put(PREFAULT, Boolean.toString(prefault));
+        m.put(PMEM_BACKEND, pmemBackend.name().toLowerCase(Locale.ROOT));
         m.put(BACKGROUND, Boolean.toString(background));
         m.put(FORCE_FORMAT, Boolean.toString(forceFormat));
         m.put(MAX_AGE, maxAge.toMillis() + "ms");
@@ -369,6 +384,7 @@ public final class WriteCacheConfig {
         private Duration writeTimeout = Duration.ZERO;
         private FlushPolicy flushPolicy = FlushPolicy.AUTO;
         private boolean prefault = true;
+        private PmemBackend pmemBackend = PMEM_BACKEND_DEFAULT;
         private boolean background = true;
         private boolean forceFormat;
         private Duration maxAge = Duration.ZERO;
@@ -418,6 +434,7 @@ public final class WriteCacheConfig {
                     case WRITE_TIMEOUT -> writeTimeout(Units.parseDuration(value));
                     case FLUSH_POLICY -> flushPolicy(Units.parseEnum(FlushPolicy.class, value));
                     case PREFAULT -> prefault(Units.parseBoolean(value));
+                    case PMEM_BACKEND -> pmemBackend(PmemBackend.parse(value));
                     case BACKGROUND -> background(Units.parseBoolean(value));
                     case FORCE_FORMAT -> forceFormat(Units.parseBoolean(value));
                     case MAX_AGE -> maxAge(Units.parseDuration(value));
@@ -530,6 +547,12 @@ public final class WriteCacheConfig {
             return this;
         }
 
+        /** @see WriteCacheConfig#PMEM_BACKEND */
+        public Builder pmemBackend(final PmemBackend v) {
+            pmemBackend = v;
+            return this;
+        }
+
         /** @see WriteCacheConfig#BACKGROUND */
         public Builder background(final boolean v) {
             background = v;
@@ -615,6 +638,7 @@ public final class WriteCacheConfig {
             Objects.requireNonNull(pause, PAUSE);
             require(!pause.isNegative(), PAUSE + " must not be negative: " + pause);
             Objects.requireNonNull(writebackPipeline, WRITEBACK_PIPELINE);
+            Objects.requireNonNull(pmemBackend, PMEM_BACKEND);
             Objects.requireNonNull(clock, "clock");
             final long regionBytes = cacheSize - startOffset;
             require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,

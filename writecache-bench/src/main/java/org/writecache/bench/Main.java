@@ -13,12 +13,15 @@ import picocli.CommandLine.Command;
 @Command(name = "writecache", mixinStandardHelpOptions = true, version = "writecache 0.1.0",
     description = "A persistent-memory write-back block cache: benchmarks and tools.",
     subcommands = {
-        CommandLine.HelpCommand.class,
+        BenchCommand.class,
         org.writecache.bench.wakeup.WakeupCommand.class,
-        ServeCommand.class,
         H2Bench.class,
+        WritebackBenchCommand.class,
+        JmhCommand.class,
+        ServeCommand.class,
         FormatCommand.class, CheckCommand.class, StatusCommand.class, FlushCommand.class, DumpCommand.class,
-        TableCommand.class, WritebackBenchCommand.class,
+        TableCommand.class,
+        CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec

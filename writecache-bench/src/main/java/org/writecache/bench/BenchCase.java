@@ -1,0 +1,41 @@
+package org.writecache.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.writecache.WaitPolicy;
+import org.writecache.bench.baseline.Baselines;
+import org.writecache.bench.workload.Workload;
+import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.PmemBackend;
+
+/**
+ * One cache configuration the bench times: a workload with a thread count, wait policy and flush policy.
+ *
+ * @param workload  what to run
+ * @param threads   writer/reader threads
+ * @param waitPolicy the freelist wait policy; shown in the results only when {@code showWait}
+ * @param flush     the flush policy of the cache file
+ * @param showWait  whether the wait policy distinguishes this case (the freelist-bound workloads)
+ * @param backend   the persistent-memory backend mapping the cache file
+ */
+record BenchCase(Workload workload, int threads, WaitPolicy waitPolicy, FlushPolicy flush, boolean showWait,
+                 PmemBackend backend) {
+
+    /** @return the parameters recorded with the measurement. */
+    Map<String, String> params() {
+        final Map<String, String> p = new LinkedHashMap<>();
+        p.put("threads", Integer.toString(threads));
+        p.put("flush", Baselines.label(flush));
+        p.put("backend", backend.name().toLowerCase(java.util.Locale.ROOT));
+        if (showWait) {
+            p.put("wait", waitPolicy.label());
+        }
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return workload.name() + " " + params();
+    }
+}

@@ -1,0 +1,26 @@
+package org.writecache.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code writecache jmh [regex] [jmh options]}: runs the JMH benchmarks of {@code org.writecache.bench.jmh} that
+ * this jar holds, passing every argument to JMH (for example {@code -f 1 -wi 2 -i 3 -rf csv -rff target/jmh-result.csv}).
+ */
+@Command(name = "jmh", description = {"Run the JMH benchmarks (org.writecache.bench.jmh); arguments go to JMH.",
+    "Example: writecache jmh WriteCacheBenchmark -f 1 -wi 2 -i 3 -rf csv -rff target/jmh-result.csv"})
+public final class JmhCommand implements Callable<Integer> {
+
+    @Unmatched
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+        return 0;
+    }
+}

@@ -1,0 +1,213 @@
+package org.writecache.bench.baseline;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.writecache.bench.harness.Measurement;
+import org.writecache.bench.harness.Progress;
+import org.writecache.bench.harness.Runner;
+import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.MappedPersistentMemory;
+import org.writecache.pmem.PersistentMemory;
+
+/**
+ * What the hardware gives without any cache logic, measured in the same run as the cache so each cache figure can be
+ * read as a ratio to its ceiling: copies, flushes and the bare commit protocol on a pre-faulted mapping of the same
+ * kind as the cache file, and positional I/O on the backing file.
+ */
+public final class Baselines {
+    /** Copy to a random block of the mapping. */
+    public static final String COPY_RAND = "copy-rand";
+    /** Copy to the next block of the mapping. */
+    public static final String COPY_SEQ = "copy-seq";
+    /** Copy plus flush and fence of the block. */
+    public static final String COPY_FLUSH = "copy-flush";
+    /** Copy, flush, fence, 8-byte commit store, flush and fence of its line. */
+    public static final String COMMIT = "commit-protocol";
+    /** Read of a random block of the mapping. */
+    public static final String PMEM_READ = "pmem-read";
+    /** Positional write plus {@code force} on the backing file. */
+    public static final String FILE_WRITE_FORCE = "file-write-force";
+    /** Positional write without force on the backing file. */
+    public static final String FILE_WRITE = "file-write";
+    /** Positional read of a warm block of the backing file. */
+    public static final String FILE_READ = "file-read";
+    /** Sequential write of a region of the backing file in 1 MiB writes plus one force. */
+    public static final String FILE_SEQ_WRITE = "file-seq-write";
+
+    private static final int CHUNK = 1 << 20;
+
+    private final Path pmemFile;
+    private final long pmemSize;
+    private final Path backingFile;
+    private final long region;
+    private final int blockSize;
+    private final List<FlushPolicy> flushPolicies;
+
+    /**
+     * @param pmemFile      scratch file for the mapping (next to the cache file, same file system); deleted after.
+     * @param pmemSize      its size.
+     * @param backingFile   the bench's backing file, already holding {@code region} written bytes.
+     * @param region        bytes of the backing file to use.
+     * @param blockSize     size of one operation.
+     * @param flushPolicies the flush policies to measure the flushing baselines under.
+     */
+    public Baselines(final Path pmemFile, final long pmemSize, final Path backingFile, final long region,
+                     final int blockSize, final List<FlushPolicy> flushPolicies) {
+        this.pmemFile = pmemFile;
+        this.pmemSize = pmemSize;
+        this.backingFile = backingFile;
+        this.region = region;
+        this.blockSize = blockSize;
+        this.flushPolicies = List.copyOf(flushPolicies);
+    }
+
+    /** @return the number of steps {@link #run} reports to its progress. */
+    public int steps() {
+        return 7 + 2 * flushPolicies.size();
+    }
+
+    /** Runs every baseline once. */
+    public List<Measurement> run(final Runner runner, final Progress progress) throws IOException {
+        final List<Measurement> out = new ArrayList<>();
+        final long blocks = pmemSize / blockSize;
+        try {
+            for (int i = 0; i < flushPolicies.size(); i++) {
+                final FlushPolicy policy = flushPolicies.get(i);
+                try (MappedPersistentMemory pm = MappedPersistentMemory.create(pmemFile, pmemSize, policy, true)) {
+                    final Map<String, String> flush = Map.of("flush", label(pm.flushPolicy()));
+                    if (i == 0) {
+                        progress.step("baseline", COPY_RAND);
+                        out.add(runner.measure(COPY_RAND, Map.of(), 1, (t, n) -> {
+                            final ByteBuffer src = block();
+                            return r -> {
+                                pm.copyFrom(src, 0, 2 * (long) blockSize + r.nextLong(blocks - 2) * blockSize,
+                                    blockSize);
+                                return blockSize;
+                            };
+                        }));
+                        progress.step("baseline", COPY_SEQ);
+                        out.add(runner.measure(COPY_SEQ, Map.of(), 1, (t, n) -> {
+                            final ByteBuffer src = block();
+                            final long[] next = {0};
+                            return r -> {
+                                pm.copyFrom(src, 0, 2 * (long) blockSize + next[0] * blockSize, blockSize);
+                                next[0] = (next[0] + 1) % (blocks - 2);
+                                return blockSize;
+                            };
+                        }));
+                        progress.step("baseline", PMEM_READ);
+                        out.add(runner.measure(PMEM_READ, Map.of(), 1, (t, n) -> {
+                            final ByteBuffer dst = block();
+                            return r -> {
+                                pm.copyTo(2 * (long) blockSize + r.nextLong(blocks - 2) * blockSize, dst, 0,
+                                    blockSize);
+                                return blockSize;
+                            };
+                        }));
+                    }
+                    progress.step("baseline", COPY_FLUSH + " " + flush);
+                    out.add(runner.measure(COPY_FLUSH, flush, 1, (t, n) -> {
+                        final ByteBuffer src = block();
+                        return r -> {
+                            final long at = 2 * (long) blockSize + r.nextLong(blocks - 2) * blockSize;
+                            pm.copyFrom(src, 0, at, blockSize);
+                            pm.flush(at, blockSize);
+                            pm.fence();
+                            return blockSize;
+                        };
+                    }));
+                    progress.step("baseline", COMMIT + " " + flush);
+                    out.add(runner.measure(COMMIT, flush, 1, (t, n) -> commitProtocol(pm, blocks)));
+                }
+            }
+        } finally {
+            Files.deleteIfExists(pmemFile);
+        }
+        out.addAll(file(runner, progress));
+        return out;
+    }
+
+    private org.writecache.bench.harness.Operation commitProtocol(final PersistentMemory pm, final long blocks) {
+        final ByteBuffer src = block();
+        final long[] seq = {0};
+        return r -> {
+            final long at = 2 * (long) blockSize + r.nextLong(blocks - 2) * blockSize;
+            pm.copyFrom(src, 0, at, blockSize);
+            pm.flush(at, blockSize);
+            pm.fence();
+            pm.putLongAtomic(0, ++seq[0]);
+            pm.flush(0, Long.BYTES);
+            pm.fence();
+            return blockSize;
+        };
+    }
+
+    private List<Measurement> file(final Runner runner, final Progress progress) throws IOException {
+        final List<Measurement> out = new ArrayList<>();
+        final long blocks = region / blockSize;
+        try (FileChannel ch = FileChannel.open(backingFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            progress.step("baseline", FILE_WRITE_FORCE);
+            out.add(runner.measure(FILE_WRITE_FORCE, Map.of(), 1, (t, n) -> {
+                final ByteBuffer src = block();
+                return r -> {
+                    src.clear();
+                    final long b = ch.write(src, r.nextLong(blocks) * blockSize);
+                    ch.force(false);
+                    return b;
+                };
+            }));
+            progress.step("baseline", FILE_WRITE);
+            out.add(runner.measure(FILE_WRITE, Map.of(), 1, (t, n) -> {
+                final ByteBuffer src = block();
+                return r -> {
+                    src.clear();
+                    return ch.write(src, r.nextLong(blocks) * blockSize);
+                };
+            }));
+            progress.step("baseline", FILE_READ);
+            out.add(runner.measure(FILE_READ, Map.of(), 1, (t, n) -> {
+                final ByteBuffer dst = block();
+                return r -> {
+                    dst.clear();
+                    return ch.read(dst, r.nextLong(blocks) * blockSize);
+                };
+            }));
+            progress.step("baseline", FILE_SEQ_WRITE);
+            out.add(Runner.once(FILE_SEQ_WRITE, Map.of(), r -> sequentialWrite(ch, region)));
+        }
+        return out;
+    }
+
+    /** Writes {@code length} bytes from offset 0 in 1 MiB writes, then forces: the backing bandwidth. */
+    public static long sequentialWrite(final FileChannel ch, final long length) throws IOException {
+        final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+        long done = 0;
+        while (done < length) {
+            chunk.clear().limit((int) Math.min(CHUNK, length - done));
+            done += ch.write(chunk, done);
+        }
+        ch.force(false);
+        return done;
+    }
+
+    private ByteBuffer block() {
+        final ByteBuffer b = ByteBuffer.allocate(blockSize);
+        for (int i = 0; i < blockSize; i++) {
+            b.put(i, (byte) (i * 31 + 7));
+        }
+        return b;
+    }
+
+    /** @return the configuration label of a flush policy, such as {@code fence-only}. */
+    public static String label(final FlushPolicy policy) {
+        return policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,49 @@
+package org.writecache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.writecache.pmem.PmemBackend;
+
+/** The pmem.backend setting: parsed and validated by the builder, and used by format and open. */
+class PmemBackendConfigTest {
+    @RegisterExtension
+    final TestFiles files = new TestFiles();
+
+    @Test
+    void propertySelectsTheBackendAndBadNamesAreNamed() {
+        final WriteCacheConfig.Builder b = WriteCacheConfig.builder().cacheFile(files.cacheFile());
+        assertEquals(PmemBackend.FFM, b.build().pmemBackend());
+        assertEquals(PmemBackend.CHRONICLE, b.set(WriteCacheConfig.PMEM_BACKEND, " Chronicle ").build().pmemBackend());
+        assertEquals("chronicle", b.build().toProperties().get(WriteCacheConfig.PMEM_BACKEND));
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> WriteCacheConfig.builder().set(WriteCacheConfig.PMEM_BACKEND, "pmdk"));
+        assertTrue(e.getMessage().contains("'pmdk'"), e.getMessage());
+    }
+
+    @Test
+    void everyBackendFormatsAndReopensTheSameCache() throws IOException {
+        for (final PmemBackend writer : PmemBackend.values()) {
+            for (final PmemBackend reader : PmemBackend.values()) {
+                final WriteCacheConfig.Builder cfg = WriteCacheConfig.builder().cacheFile(files.cacheFile())
+                    .cacheSize(1 << 20).backingFile(files.backingFile()).backingSize(4L << 20).background(false)
+                    .forceFormat(true);
+                final byte[] data = WriteCacheTest.block(writer.ordinal() * 7 + reader.ordinal() + 1);
+                try (WriteCache c = WriteCache.format(cfg.pmemBackend(writer).build())) {
+                    c.write(8192, ByteBuffer.wrap(data), true);
+                }
+                try (WriteCache c = WriteCache.open(cfg.pmemBackend(reader).build())) {
+                    assertEquals(1, c.status().dirtyBlocks(), writer + " then " + reader);
+                    assertArrayEquals(data, WriteCacheTest.read(c, 8192, data.length), writer + " then " + reader);
+                }
+            }
+        }
+    }
+}
