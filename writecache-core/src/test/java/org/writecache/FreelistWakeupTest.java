@@ -42,6 +42,7 @@ class FreelistWakeupTest {
             .waitPolicy(policy).build();
         final RecordingParker parker = new RecordingParker();
         final Map<Thread, Throwable> failures = new ConcurrentHashMap<>();
+        final List<Thread> started = new java.util.ArrayList<>();
         try (WriteCache cache = WriteCache.start(cfg,
             MappedPersistentMemory.create(cfg.cacheFile(), cfg.cacheSize(), cfg.flushPolicy(), false),
             FileBlockDevice.open(cfg.backingFile(), cfg.backingSize()), true, parker)) {
@@ -60,6 +61,7 @@ class FreelistWakeupTest {
             final Thread w3 = writer(cache, y, 103, parker, failures);
             parker.awaitParked(w3);
             final List<Thread> writers = List.of(w1, w2, w3);
+            started.addAll(writers);
 
             cache.discard(1L * BS, BS);
             parker.awaitQuiescent(writers);
@@ -85,6 +87,10 @@ class FreelistWakeupTest {
                 assertEquals(0, stats.strandedNanos(), stats.toString());
                 assertArrayEquals(WriteCacheTest.block(103), WriteCacheTest.read(cache, y * BS, BS));
             }
+        }
+        for (final Thread w : started) {
+            w.join(10_000);
+            assertFalse(w.isAlive(), policy + ": " + w.getName() + " must end once the cache is closed");
         }
         if (policy == WaitPolicy.SWAIT) {
             for (final Map.Entry<Thread, Throwable> e : failures.entrySet()) {

@@ -118,7 +118,11 @@ final class DisruptorPipeline implements WritebackPipeline {
             throw e;
         }
         if (!syncEachRun) {
-            device.sync();
+            try {
+                device.sync();
+            } catch (final IOException e) {
+                throw batch.syncFailure(e);
+            }
         }
     }
 

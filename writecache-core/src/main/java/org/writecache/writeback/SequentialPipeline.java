@@ -36,7 +36,11 @@ final class SequentialPipeline implements WritebackPipeline {
             batch.countIo();
         }
         if (!syncEachRun) {
-            device.sync();
+            try {
+                device.sync();
+            } catch (final IOException e) {
+                throw batch.syncFailure(e);
+            }
         }
     }
 

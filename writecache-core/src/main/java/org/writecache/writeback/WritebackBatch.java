@@ -126,6 +126,14 @@ public final class WritebackBatch implements AutoCloseable {
             + offset / 512 + " to " + ((offset + length) / 512 - 1) + ") failed: " + e.getMessage(), e);
     }
 
+    /** @return an I/O error naming the byte range this batch wrote, for a failed sync after it. */
+    IOException syncFailure(final IOException e) {
+        final long from = runDeviceBlock(0) * blockSize;
+        final long to = (runDeviceBlock(runs - 1) + runLength(runs - 1)) * blockSize;
+        return new IOException("sync of the backing device after writing back bytes in [" + from + ", " + to
+            + ") (sectors " + from / 512 + " to " + (to / 512 - 1) + ") failed: " + e.getMessage(), e);
+    }
+
     /**
      * Writes every block to the backing device, sorted by device block and coalesced into contiguous runs, then makes
      * the device durable. With {@code syncEachRun}, the device is synced after every run (FUA-like) instead of once.
