@@ -120,8 +120,8 @@ final class DisruptorPipeline implements WritebackPipeline {
         if (!syncEachRun) {
             try {
                 device.sync();
-            } catch (final IOException e) {
-                throw batch.syncFailure(e);
+            } catch (final IOException syncError) {
+                throw batch.syncFailure(syncError);
             }
         }
     }
