@@ -218,7 +218,6 @@ final class CacheEngine {
                         freeList.endWait(waiter);
                         waiter = null;
                         applyWrite(firstBlock, count, src, srcPos, fresh);
-                        publishGauges();
                         return;
                     }
                     if (waiter == null) {
@@ -227,7 +226,6 @@ final class CacheEngine {
                             freeList.endWait(waiter);
                             waiter = null;
                             applyWrite(firstBlock, count, src, srcPos, fresh);
-                            publishGauges();
                             return;
                         }
                     }
@@ -412,6 +410,7 @@ final class CacheEngine {
             freeList.release(freed, n);
         }
         counters.increment(Counter.COMMITS);
+        publishGauges();
     }
 
     private void freeCommittedEntry(final int b) {
@@ -554,6 +553,7 @@ final class CacheEngine {
                 work += uncommitted.size();
                 commitLocked();
             }
+            publishGauges();
         } finally {
             lock.unlock();
         }
@@ -778,7 +778,11 @@ final class CacheEngine {
         }
     }
 
-    /** Publishes the current state to the gauges (read by other processes through the counters file). */
+    /**
+     * Publishes the current state to the gauges (read by other processes through the counters file): after every
+     * commit, writeback batch, discard and background tick, so a reader sees state at most one tick old, and never on
+     * the per-write path.
+     */
     private void publishGauges() {
         counters.set(Gauge.ERROR, error == null ? 0 : 5);
         counters.set(Gauge.BLOCKS, blocks);

@@ -230,6 +230,7 @@ class WritebackOptionsTest {
                 write(c, i, i);
             }
             WriteCacheTest.read(c, 0, BS);
+            c.doWork(); // the background tick that publishes the gauges (no background thread in this test)
             final CountersFile.Snapshot s = CountersFile.read(countersPath);
             assertTrue(s.alive());
             assertEquals(ProcessHandle.current().pid(), s.pid());

@@ -6,6 +6,18 @@ package org.writecache.format;
  * 1- and 2-bit error and every burst up to 16 bits.
  */
 public final class Crc16 {
+    private static final int[] TABLE = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int crc = i << 8;
+            for (int k = 0; k < 8; k++) {
+                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+            }
+            TABLE[i] = crc & 0xFFFF;
+        }
+    }
+
     private Crc16() {
     }
 
@@ -13,11 +25,7 @@ public final class Crc16 {
     public static int of48(final long value) {
         int crc = 0xFFFF;
         for (int shift = 40; shift >= 0; shift -= 8) {
-            crc ^= (int) ((value >>> shift) & 0xFF) << 8;
-            for (int k = 0; k < 8; k++) {
-                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
-            }
-            crc &= 0xFFFF;
+            crc = ((crc << 8) ^ TABLE[((crc >>> 8) ^ (int) (value >>> shift)) & 0xFF]) & 0xFFFF;
         }
         return crc;
     }

@@ -109,7 +109,9 @@ abstract class SegmentMemory implements PersistentMemory {
         ensureOpen();
         checkAligned(offset);
         checkRange(offset, Long.BYTES);
-        ATOMIC_LONG.setVolatile(segment, offset, value);
+        // Opaque: one untorn 8-byte store and no fence of its own; callers order it with flush and fence as the
+        // persistence model demands (a volatile store would add a full fence on every commit).
+        ATOMIC_LONG.setOpaque(segment, offset, value);
     }
 
     @Override
