@@ -202,6 +202,7 @@ final class CacheEngine {
     private void writeChunk(final long firstBlock, final int count, final ByteBuffer src, final int srcPos)
         throws IOException {
         final int[] fresh = new int[count];
+        final int[] found = new int[count];
         final long timeout = config.writeTimeout().toNanos();
         final long deadline = timeout == 0 ? 0 : clock.nanoTime() + timeout;
         Waiter waiter = null;
@@ -211,13 +212,13 @@ final class CacheEngine {
                 lock.lock();
                 try {
                     checkUsable();
-                    final int needed = blocksNeeded(firstBlock, count);
+                    final int needed = blocksNeeded(firstBlock, count, found);
                     final boolean got = needed == 0
                         || (waiter == null ? freeList.tryAllocate(needed, fresh) : freeList.allocate(needed, waiter, fresh));
                     if (got) {
                         freeList.endWait(waiter);
                         waiter = null;
-                        applyWrite(firstBlock, count, src, srcPos, fresh);
+                        applyWrite(firstBlock, count, src, srcPos, found, fresh);
                         return;
                     }
                     if (waiter == null) {
@@ -225,7 +226,7 @@ final class CacheEngine {
                         if (freeList.allocate(needed, waiter, fresh)) {
                             freeList.endWait(waiter);
                             waiter = null;
-                            applyWrite(firstBlock, count, src, srcPos, fresh);
+                            applyWrite(firstBlock, count, src, srcPos, found, fresh);
                             return;
                         }
                     }
@@ -250,10 +251,12 @@ final class CacheEngine {
         }
     }
 
-    private int blocksNeeded(final long firstBlock, final int count) {
+    /** Looks up every block of a chunk into {@code found}; @return how many need a fresh block. Lock held. */
+    private int blocksNeeded(final long firstBlock, final int count, final int[] found) {
         int needed = 0;
         for (int i = 0; i < count; i++) {
             final int b = index.get(firstBlock + i);
+            found[i] = b;
             if (b < 0 || state[b] != BlockState.UNCOMMITTED) {
                 needed++;
             }
@@ -261,12 +264,13 @@ final class CacheEngine {
         return needed;
     }
 
+    /** Writes a chunk whose blocks {@link #blocksNeeded} looked up in this same hold of the lock. */
     private void applyWrite(final long firstBlock, final int count, final ByteBuffer src, final int srcPos,
-                            final int[] fresh) {
+                            final int[] found, final int[] fresh) {
         int k = 0;
         for (int i = 0; i < count; i++) {
             final long d = firstBlock + i;
-            final int b = index.get(d);
+            final int b = found[i];
             final int from = srcPos + (i << blockShift);
             if (b >= 0 && state[b] == BlockState.UNCOMMITTED) {
                 pm.copyFrom(src, from, layout.blockOffset(b), blockSize);
