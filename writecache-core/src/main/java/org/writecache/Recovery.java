@@ -33,87 +33,118 @@ final class Recovery {
     record Result(long seq, int committed, int uncommitted, int duplicates, String error) {
     }
 
-    private Recovery() {
+    /** Entries scanned per call of {@link #scan}: small enough that the scan is compiled like any hot method. */
+    private static final int CHUNK = 4096;
+
+    private final CacheLayout layout;
+    private final long deviceBlocks;
+    private final BlockIndex index;
+    private final byte[] state;
+    private final long seq;
+    private final CacheLayout.Entry e = new CacheLayout.Entry();
+    private final CacheLayout.Entry other = new CacheLayout.Entry();
+    private final long[] seqs;
+    private final int[] free;
+    private int freeCount;
+    private int uncommitted;
+    private int duplicates;
+    private long minSeq = Long.MAX_VALUE;
+    private long maxSeq;
+    private String error;
+
+    private Recovery(final CacheLayout layout, final long deviceBlocks, final BlockIndex index, final byte[] state)
+        throws CorruptCacheException {
+        this.layout = layout;
+        this.deviceBlocks = deviceBlocks;
+        this.index = index;
+        this.state = state;
+        this.seq = layout.seqCount();
+        this.seqs = new long[layout.blockCount()];
+        this.free = new int[layout.blockCount()];
     }
 
     static Result run(final CacheLayout layout, final long deviceBlocks, final BlockIndex index, final byte[] state,
                       final FreeList freeList) throws CorruptCacheException {
-        final long seq = layout.seqCount();
+        final Recovery r = new Recovery(layout, deviceBlocks, index, state);
         final int n = layout.blockCount();
-        final CacheLayout.Entry e = new CacheLayout.Entry();
-        final CacheLayout.Entry other = new CacheLayout.Entry();
-        final long[] seqs = new long[n];
-        final int[] free = new int[n];
-        int freeCount = 0;
-        int uncommitted = 0;
-        int duplicates = 0;
-        long minSeq = Long.MAX_VALUE;
-        long maxSeq = 0;
-        String error = null;
-        for (int i = 0; i < n; i++) {
+        for (int from = 0; from < n; from += CHUNK) {
+            r.scan(from, Math.min(n, from + CHUNK));
+        }
+        if (r.duplicates > 0 || r.uncommitted > 0) {
+            layout.memory().fence();
+        }
+        freeList.addAll(r.free, r.freeCount);
+        linkOldestFirst(index, state, r.seqs, n, r.minSeq, r.maxSeq);
+        return new Result(r.seq, index.mapped(), r.uncommitted, r.duplicates, r.error);
+    }
+
+    /** The common cases inline (free; committed and first for its device block), everything else out of line. */
+    private void scan(final int from, final int to) throws CorruptCacheException {
+        for (int i = from; i < to; i++) {
             layout.readEntry(i, e);
             if (e.state == CacheLayout.Entry.State.FREE) {
                 free[freeCount++] = i;
-                continue;
-            }
-            if (e.state == CacheLayout.Entry.State.CORRUPT) {
-                throw new CorruptCacheException(String.format(
-                    "entry %d (offset %d) fails its checksum: the cache metadata is corrupt", i,
-                    layout.entryOffset(i)));
-            }
-            if (e.seq > seq) {
-                throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i) + ") has seq "
-                    + e.seq + " above the commit count " + seq);
-            }
-            if (e.seq == seq) {
-                layout.freeEntry(i);
-                layout.flushEntry(i);
-                free[freeCount++] = i;
-                uncommitted++;
-                continue;
-            }
-            if (e.deviceBlock >= deviceBlocks) {
-                throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i)
-                    + ") maps device block " + e.deviceBlock + ", beyond the backing device of " + deviceBlocks
-                    + " blocks");
-            }
-            final int existing = index.mapIfAbsent(e.deviceBlock, i);
-            int winner = i;
-            if (existing >= 0) {
-                layout.readEntry(existing, other);
-                if (other.seq == e.seq) {
-                    if (error == null) {
-                        error = "entries " + existing + " and " + i + " both hold device block " + e.deviceBlock
-                            + " at seq " + e.seq;
-                    }
-                    state[i] = BlockState.SUPERSEDED;
-                    continue;
-                }
-                final int loser = other.seq < e.seq ? existing : i;
-                winner = loser == existing ? i : existing;
-                if (loser == existing) {
-                    index.unmap(existing);
-                    index.map(e.deviceBlock, i);
-                }
-                state[loser] = BlockState.FREE;
-                layout.freeEntry(loser);
-                layout.flushEntry(loser);
-                free[freeCount++] = loser;
-                duplicates++;
-            }
-            if (winner == i) {
-                state[i] = BlockState.COMMITTED;
-                seqs[i] = e.seq;
-                minSeq = Math.min(minSeq, e.seq);
-                maxSeq = Math.max(maxSeq, e.seq);
+            } else if (e.state == CacheLayout.Entry.State.USED && e.seq < seq && e.deviceBlock < deviceBlocks
+                && index.mapIfAbsent(e.deviceBlock, i) < 0) {
+                committed(i, e.seq);
+            } else {
+                unusual(i);
             }
         }
-        if (duplicates > 0 || uncommitted > 0) {
-            layout.memory().fence();
+    }
+
+    private void committed(final int i, final long s) {
+        state[i] = BlockState.COMMITTED;
+        seqs[i] = s;
+        minSeq = Math.min(minSeq, s);
+        maxSeq = Math.max(maxSeq, s);
+    }
+
+    /** An entry that is corrupt, uncommitted, out of range, or a second one for its device block. */
+    private void unusual(final int i) throws CorruptCacheException {
+        if (e.state == CacheLayout.Entry.State.CORRUPT) {
+            throw new CorruptCacheException(String.format(
+                "entry %d (offset %d) fails its checksum: the cache metadata is corrupt", i, layout.entryOffset(i)));
         }
-        freeList.addAll(free, freeCount);
-        linkOldestFirst(index, state, seqs, n, minSeq, maxSeq);
-        return new Result(seq, index.mapped(), uncommitted, duplicates, error);
+        if (e.seq > seq) {
+            throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i) + ") has seq " + e.seq
+                + " above the commit count " + seq);
+        }
+        if (e.seq == seq) {
+            layout.freeEntry(i);
+            layout.flushEntry(i);
+            free[freeCount++] = i;
+            uncommitted++;
+            return;
+        }
+        if (e.deviceBlock >= deviceBlocks) {
+            throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i) + ") maps device block "
+                + e.deviceBlock + ", beyond the backing device of " + deviceBlocks + " blocks");
+        }
+        final int existing = index.get(e.deviceBlock);
+        layout.readEntry(existing, other);
+        if (other.seq == e.seq) {
+            if (error == null) {
+                error = "entries " + existing + " and " + i + " both hold device block " + e.deviceBlock + " at seq "
+                    + e.seq;
+            }
+            state[i] = BlockState.SUPERSEDED;
+            return;
+        }
+        final int loser;
+        if (other.seq < e.seq) {
+            loser = existing;
+            index.unmap(existing);
+            index.map(e.deviceBlock, i);
+            committed(i, e.seq);
+        } else {
+            loser = i;
+        }
+        state[loser] = BlockState.FREE;
+        layout.freeEntry(loser);
+        layout.flushEntry(loser);
+        free[freeCount++] = loser;
+        duplicates++;
     }
 
     /**
