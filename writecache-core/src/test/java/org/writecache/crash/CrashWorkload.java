@@ -1,0 +1,234 @@
+package org.writecache.crash;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+
+import org.agrona.concurrent.CachedNanoClock;
+import org.writecache.WriteCache;
+import org.writecache.WriteCacheConfig;
+import org.writecache.format.CacheLayout;
+import org.writecache.pmem.crash.CrashSimulatingMemory;
+
+/**
+ * A small cache on a {@link CrashSimulatingMemory} in front of a {@link CrashAwareDevice}, driven one operation at a
+ * time, every operation recorded in a {@link CrashOracle} with the event counts at which it started and returned.
+ *
+ * <p>Nothing runs in the background and the clock only moves when told ({@link #ageCommit}), so a seeded run
+ * ({@link #random}) is the same run every time: the same log, so replay strings from one run rebuild images in the
+ * next.
+ */
+final class CrashWorkload {
+    static final int BLOCK_SIZE = 512;
+    private static final Duration AUTOCOMMIT_TIME = Duration.ofSeconds(1);
+
+    final long seed;
+    final WriteCacheConfig config;
+    final CrashSimulatingMemory memory;
+    final CrashAwareDevice device;
+    final CrashOracle oracle;
+    final int cacheBlocks;
+    final int deviceBlocks;
+    /** The event count when format returned: a crash before it may leave no cache at all. */
+    final long formatted;
+    private final CachedNanoClock clock = new CachedNanoClock();
+    private final UnclosableMemory view;
+    private final StringBuilder trace = new StringBuilder();
+    private WriteCache cache;
+    private int nextVersion = 1;
+    private int operations;
+
+    /**
+     * Formats a cache of {@code cacheBlocks} blocks of 512 bytes in front of a device of {@code deviceBlocks} blocks
+     * holding version 0 of every block.
+     */
+    CrashWorkload(final long seed, final int cacheBlocks, final int deviceBlocks, final int autocommitBlocks,
+                  final int highWatermark, final int lowWatermark, final int writebackJobs) {
+        this.seed = seed;
+        this.cacheBlocks = cacheBlocks;
+        this.deviceBlocks = deviceBlocks;
+        final long region = CacheLayout.regionSize(cacheBlocks, BLOCK_SIZE);
+        this.config = WriteCacheConfig.builder()
+            .cacheFile(Path.of("crash-simulation")).cacheSize(region)
+            .backingSize((long) deviceBlocks * BLOCK_SIZE).blockSize(BLOCK_SIZE)
+            .autocommitBlocks(autocommitBlocks).autocommitTime(AUTOCOMMIT_TIME)
+            .highWatermark(highWatermark).lowWatermark(lowWatermark).writebackJobs(writebackJobs)
+            .writeTimeout(Duration.ofSeconds(10)).background(false).clock(clock)
+            .build();
+        this.memory = new CrashSimulatingMemory(region);
+        this.view = new UnclosableMemory(memory);
+        final ByteBuffer initial = ByteBuffer.allocate(deviceBlocks * BLOCK_SIZE);
+        for (int b = 0; b < deviceBlocks; b++) {
+            BlockContent.fill(initial, b * BLOCK_SIZE, BLOCK_SIZE, b, 0);
+        }
+        this.device = new CrashAwareDevice(initial.array(), memory::eventCount);
+        this.oracle = new CrashOracle(deviceBlocks, BLOCK_SIZE);
+        try {
+            this.cache = WriteCache.format(config, view, device);
+            this.formatted = memory.eventCount();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A random workload of {@code operations} operations from {@code seed}: writes (often to a few hot blocks, so
+     * committed and uncommitted blocks are overwritten), multi-block and FUA writes, flushes, discards, watermark
+     * writeback through {@code doWork()}, commits by age, full writebacks, and one close and reopen halfway.
+     */
+    static CrashWorkload random(final long seed, final int operations) throws IOException {
+        final Random r = new Random(seed);
+        final int cacheBlocks = 16 << r.nextInt(3);
+        final int high = 40 + r.nextInt(50);
+        final CrashWorkload w = new CrashWorkload(seed, cacheBlocks, cacheBlocks * 2, 2 + r.nextInt(8), high,
+            high - 5 - r.nextInt(30), 1 + r.nextInt(8));
+        for (int op = 0; op < operations; op++) {
+            if (op == operations / 2) {
+                w.reopen();
+                continue;
+            }
+            final int kind = r.nextInt(100);
+            final int block = r.nextInt(3) == 0 ? r.nextInt(6) : r.nextInt(w.deviceBlocks);
+            if (kind < 45) {
+                w.write(block, 1, false);
+            } else if (kind < 55) {
+                w.write(block, Math.min(2 + r.nextInt(5), w.deviceBlocks - block), false);
+            } else if (kind < 63) {
+                w.write(block, 1 + r.nextInt(2) * Math.min(r.nextInt(4), w.deviceBlocks - block - 1), true);
+            } else if (kind < 71) {
+                w.flush();
+            } else if (kind < 78) {
+                w.discard(block, Math.min(1 + r.nextInt(4), w.deviceBlocks - block));
+            } else if (kind < 92) {
+                w.doWork();
+            } else if (kind < 96) {
+                w.ageCommit();
+            } else {
+                w.writeback();
+            }
+        }
+        w.close();
+        return w;
+    }
+
+    private long events() {
+        return memory.eventCount();
+    }
+
+    /** Writes new versions of {@code count} blocks from {@code first}, first making room if the cache is full. */
+    void write(final int first, final int count, final boolean fua) throws IOException {
+        makeRoom(count);
+        final ByteBuffer buf = ByteBuffer.allocate(count * BLOCK_SIZE);
+        final int[] versions = new int[count];
+        for (int i = 0; i < count; i++) {
+            versions[i] = nextVersion++;
+            BlockContent.fill(buf, i * BLOCK_SIZE, BLOCK_SIZE, first + i, versions[i]);
+        }
+        final long seqBefore = cache.status().seqCount();
+        final long start = events();
+        cache.write((long) first * BLOCK_SIZE, buf, fua);
+        final long ack = events();
+        for (int i = 0; i < count; i++) {
+            oracle.write(first + i, versions[i], start, ack);
+        }
+        if (fua) {
+            oracle.durable(ack, ack);
+        } else if (cache.status().seqCount() != seqBefore) {
+            oracle.durable(count == 1 ? ack : start, ack);
+        }
+        log("write " + first + "+" + count + (fua ? " fua" : "") + " v" + versions[0], start, ack);
+    }
+
+    private void makeRoom(final int count) throws IOException {
+        while (cache.status().freeBlocks() < count) {
+            if (doWork() == 0) {
+                flush();
+                if (cache.status().freeBlocks() < count) {
+                    writeback();
+                }
+            }
+        }
+    }
+
+    void flush() throws IOException {
+        final long start = events();
+        cache.flush();
+        final long ack = events();
+        oracle.durable(ack, ack);
+        log("flush", start, ack);
+    }
+
+    void discard(final int first, final int count) throws IOException {
+        final long start = events();
+        cache.discard((long) first * BLOCK_SIZE, (long) count * BLOCK_SIZE);
+        for (int i = 0; i < count; i++) {
+            oracle.discard(first + i, start);
+        }
+        log("discard " + first + "+" + count, start, events());
+    }
+
+    /** Background work as the cache decides it (watermark writeback, commit by age). */
+    int doWork() throws IOException {
+        final long seqBefore = cache.status().seqCount();
+        final long start = events();
+        final int work = cache.doWork();
+        final long ack = events();
+        if (cache.status().seqCount() != seqBefore) {
+            oracle.durable(start, ack);
+        }
+        log("doWork " + work, start, ack);
+        return work;
+    }
+
+    /** Lets the autocommit time pass, then runs the background work, which commits by age. */
+    void ageCommit() throws IOException {
+        clock.advance(AUTOCOMMIT_TIME.toNanos() + 1);
+        doWork();
+    }
+
+    void writeback() throws IOException {
+        final long start = events();
+        final long n = cache.writeback();
+        final long ack = events();
+        oracle.durable(ack, ack);
+        log("writeback " + n, start, ack);
+    }
+
+    /** Closes the cache (a commit) and opens it again on the same memory and device: recovery runs. */
+    void reopen() throws IOException {
+        final long start = events();
+        cache.close();
+        final long closed = events();
+        oracle.durable(closed, closed);
+        cache = WriteCache.open(config, view, device);
+        log("close and reopen", start, events());
+    }
+
+    void close() throws IOException {
+        final long start = events();
+        cache.close();
+        final long ack = events();
+        oracle.durable(ack, ack);
+        log("close", start, ack);
+    }
+
+    private void log(final String what, final long start, final long ack) {
+        operations++;
+        trace.append("  [").append(start).append(", ").append(ack).append(") ").append(what).append('\n');
+    }
+
+    /** @return a one-line summary of the run. */
+    String summary() {
+        return "seed " + seed + ": " + cacheBlocks + " cache blocks, " + deviceBlocks + " device blocks, "
+            + operations + " operations, " + oracle.writeCount() + " block writes, " + oracle.durabilityPoints()
+            + " durability points, " + device.syncCount() + " device syncs, " + memory.eventCount() + " events";
+    }
+
+    /** @return every operation with the event counts at which it started and returned. */
+    String trace() {
+        return trace.toString();
+    }
+}
