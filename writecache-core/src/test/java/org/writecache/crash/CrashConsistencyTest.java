@@ -102,7 +102,12 @@ class CrashConsistencyTest {
      */
     static void check(final CrashWorkload w, final long cut, final PersistentMemory image, final String replay) {
         final int h = replay.hashCode();
-        final CrashAwareDevice device = w.device.durableAt(cut, (h & 1) == 0 ? null : new Random(h));
+        check(w, cut, image, w.device.durableAt(cut, (h & 1) == 0 ? null : new Random(h)));
+    }
+
+    /** Opens a cache on {@code image} in front of {@code device} and checks every device block against the oracle. */
+    static void check(final CrashWorkload w, final long cut, final PersistentMemory image,
+                      final CrashAwareDevice device) {
         final WriteCache cache;
         try {
             cache = WriteCache.open(w.config, image, device);
