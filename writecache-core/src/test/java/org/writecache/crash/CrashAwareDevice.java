@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import org.writecache.BlockDevice;
@@ -31,6 +32,7 @@ final class CrashAwareDevice implements BlockDevice {
     private final List<Write> writes = new ArrayList<>();
     /** For each sync: its event stamp and how many writes preceded it. */
     private final List<long[]> syncs = new ArrayList<>();
+    private LongConsumer interceptor;
 
     /**
      * @param initial the durable contents at the start; the device size is its length.
@@ -62,6 +64,20 @@ final class CrashAwareDevice implements BlockDevice {
         src.get(data);
         System.arraycopy(data, 0, current, (int) offset, n);
         writes.add(new Write(offset, data, events.getAsLong()));
+        final LongConsumer once = interceptor;
+        if (once != null) {
+            interceptor = null;
+            once.accept(offset);
+        }
+    }
+
+    /**
+     * Runs {@code hook} with the offset of the next write, once, after that write: the cache is then in the middle of
+     * a writeback batch, outside its lock, so the hook can overwrite or discard a block while it is being written
+     * back, deterministically on one thread. Null cancels a hook not yet run.
+     */
+    void interceptNextWrite(final LongConsumer hook) {
+        interceptor = hook;
     }
 
     @Override

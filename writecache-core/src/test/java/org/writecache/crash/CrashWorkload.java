@@ -40,6 +40,7 @@ final class CrashWorkload {
     private WriteCache cache;
     private int nextVersion = 1;
     private int operations;
+    private int interfered;
 
     /**
      * Formats a cache of {@code cacheBlocks} blocks of 512 bytes in front of a device of {@code deviceBlocks} blocks
@@ -77,7 +78,8 @@ final class CrashWorkload {
     /**
      * A random workload of {@code operations} operations from {@code seed}: writes (often to a few hot blocks, so
      * committed and uncommitted blocks are overwritten), multi-block and FUA writes, flushes, discards, watermark
-     * writeback through {@code doWork()}, commits by age, full writebacks, and one close and reopen halfway.
+     * writeback through {@code doWork()}, commits by age, full writebacks, overwrites and discards of blocks while
+     * they are being written back, and one close and reopen halfway.
      */
     static CrashWorkload random(final long seed, final int operations) throws IOException {
         final Random r = new Random(seed);
@@ -104,10 +106,12 @@ final class CrashWorkload {
                 w.discard(block, Math.min(1 + r.nextInt(4), w.deviceBlocks - block));
             } else if (kind < 92) {
                 w.doWork();
-            } else if (kind < 96) {
+            } else if (kind < 95) {
                 w.ageCommit();
-            } else {
+            } else if (kind < 97) {
                 w.writeback();
+            } else {
+                w.interfereWithWriteback(r);
             }
         }
         w.close();
@@ -121,6 +125,10 @@ final class CrashWorkload {
     /** Writes new versions of {@code count} blocks from {@code first}, first making room if the cache is full. */
     void write(final int first, final int count, final boolean fua) throws IOException {
         makeRoom(count);
+        writeWithoutRoom(first, count, fua);
+    }
+
+    private void writeWithoutRoom(final int first, final int count, final boolean fua) throws IOException {
         final ByteBuffer buf = ByteBuffer.allocate(count * BLOCK_SIZE);
         final int[] versions = new int[count];
         for (int i = 0; i < count; i++) {
@@ -140,6 +148,34 @@ final class CrashWorkload {
             oracle.durable(count == 1 ? ack : start, ack);
         }
         log("write " + first + "+" + count + (fua ? " fua" : "") + " v" + versions[0], start, ack);
+    }
+
+    /**
+     * Runs a full or watermark writeback during whose first device write the block being written back is overwritten
+     * (if a free block is left) or discarded.
+     */
+    void interfereWithWriteback(final Random r) throws IOException {
+        final boolean full = r.nextBoolean();
+        final boolean overwrite = r.nextBoolean();
+        device.interceptNextWrite(offset -> {
+            final int block = (int) (offset / BLOCK_SIZE);
+            interfered++;
+            try {
+                if (overwrite && cache.status().freeBlocks() > 0) {
+                    writeWithoutRoom(block, 1, false);
+                } else {
+                    discard(block, 1);
+                }
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (full) {
+            writeback();
+        } else {
+            doWork();
+        }
+        device.interceptNextWrite(null);
     }
 
     private void makeRoom(final int count) throws IOException {
@@ -224,7 +260,7 @@ final class CrashWorkload {
     String summary() {
         return "seed " + seed + ": " + cacheBlocks + " cache blocks, " + deviceBlocks + " device blocks, "
             + operations + " operations, " + oracle.writeCount() + " block writes, " + oracle.durabilityPoints()
-            + " durability points, " + device.syncCount() + " device syncs, " + memory.eventCount() + " events";
+            + " durability points, " + device.syncCount() + " device syncs, " + interfered + " writebacks interfered with, " + memory.eventCount() + " events";
     }
 
     /** @return every operation with the event counts at which it started and returned. */

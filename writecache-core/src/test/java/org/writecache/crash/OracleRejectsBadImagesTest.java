@@ -51,12 +51,12 @@ class OracleRejectsBadImagesTest {
 
     private AssertionError rejected(final HeapPersistentMemory image) {
         return assertThrows(AssertionError.class,
-            () -> CrashConsistencyTest.check(w, cut(), image, w.device.durableAt(cut(), null)));
+            () -> CrashImageCheck.check(w, cut(), image, w.device.durableAt(cut(), null)));
     }
 
     @Test
     void theUntouchedImagePasses() {
-        CrashConsistencyTest.check(w, cut(), w.memory.visibleImage(), w.device.durableAt(cut(), null));
+        CrashImageCheck.check(w, cut(), w.memory.visibleImage(), w.device.durableAt(cut(), null));
     }
 
     @Test
@@ -94,9 +94,9 @@ class OracleRejectsBadImagesTest {
     void aBackingDeviceThatLostSyncedWritebackIsRejected() throws IOException {
         w.writeback();
         final HeapPersistentMemory image = w.memory.visibleImage();
-        CrashConsistencyTest.check(w, cut(), image.copy(), w.device.durableAt(cut(), null));
+        CrashImageCheck.check(w, cut(), image.copy(), w.device.durableAt(cut(), null));
         final AssertionError e = assertThrows(AssertionError.class,
-            () -> CrashConsistencyTest.check(w, cut(), image, w.device.durableAt(0, null)));
+            () -> CrashImageCheck.check(w, cut(), image, w.device.durableAt(0, null)));
         assertTrue(e.getMessage().contains("device block 1 reads version 0 but only [1] are allowed"),
             e.getMessage());
     }
