@@ -91,7 +91,7 @@ final class CrashAwareDevice implements BlockDevice {
     }
 
     /**
-     * What the device may hold after a crash at {@code cut}.
+     * What the device may hold after a crash at {@code cut}, as a new device.
      *
      * @param cut    the crash point, in persistent-memory events.
      * @param extras null for the synced writes only; otherwise each write issued by the cut but not synced before it
@@ -99,6 +99,11 @@ final class CrashAwareDevice implements BlockDevice {
      * @return a fresh device holding that state, whose own writes and syncs are stamped 0.
      */
     CrashAwareDevice durableAt(final long cut, final Random extras) {
+        return new CrashAwareDevice(durableImageAt(cut, extras), () -> 0);
+    }
+
+    /** @return the contents {@link #durableAt} would give the device. */
+    byte[] durableImageAt(final long cut, final Random extras) {
         int synced = 0;
         for (final long[] s : syncs) {
             if (s[0] < cut) {
@@ -113,7 +118,7 @@ final class CrashAwareDevice implements BlockDevice {
                 System.arraycopy(w.data(), 0, image, (int) w.offset(), w.data().length);
             }
         }
-        return new CrashAwareDevice(image, () -> 0);
+        return image;
     }
 
     @Override

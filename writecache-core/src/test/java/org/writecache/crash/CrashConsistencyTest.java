@@ -52,7 +52,7 @@ class CrashConsistencyTest {
         long seeds = 0;
         final long start = System.nanoTime();
         for (long seed = firstSeed; images < target; seed++) {
-            final CrashWorkload w = CrashWorkload.random(seed, OPERATIONS);
+            final CrashWorkload w = workload(seed);
             System.out.println(w.summary());
             final CutPoints cutPoints = seed % 2 == 0 ? CutPoints.EVERY_EVENT : CutPoints.FENCES;
             for (final Tearing tearing : Tearing.values()) {
@@ -67,6 +67,11 @@ class CrashConsistencyTest {
                 + " from %d, plus %d images of crashed recoveries, %d ms%n", images, perTearing[0], perTearing[1],
             perTearing[2], cuts, seeds, firstSeed, recoveryImages[0], (System.nanoTime() - start) / 1_000_000);
         assertTrue(images >= target, images + " images checked, fewer than " + target);
+    }
+
+    /** @return the run of {@code seed}: every third seed continues after a crash of its first run. */
+    static CrashWorkload workload(final long seed) throws IOException {
+        return seed % 3 == 0 ? CrashWorkload.continued(seed, OPERATIONS) : CrashWorkload.random(seed, OPERATIONS);
     }
 
     /** Walks every image of {@code plan}; a failure names the seed, the cut point and the replay property. */
@@ -91,7 +96,7 @@ class CrashConsistencyTest {
         if (property != null) {
             final String[] parts = property.strip().split("\\s+", 2);
             final long seed = Long.parseLong(parts[0]);
-            final CrashWorkload w = CrashWorkload.random(seed, OPERATIONS);
+            final CrashWorkload w = workload(seed);
             CrashImageCheck.checkImage(w, CrashImageCheck.cutOf(parts[1]), w.memory.rebuild(parts[1]), parts[1]);
             return;
         }

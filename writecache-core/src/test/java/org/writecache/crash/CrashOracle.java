@@ -12,13 +12,18 @@ import java.util.List;
  * close cover everything acknowledged up to their own return; an autocommit seen during a multi-block write covers
  * only what was acknowledged before that write started, since its later chunks may follow the commit).
  *
+ * <p>A run starts from known versions: version 0 everywhere for a new cache, or, for a run that continues from a
+ * crash image, what the recovered cache read ({@code initial}) and what its backing device held ({@code onDevice}).
+ *
  * <p>The rules, per device block, for a crash at cut {@code c}:
  * <ul>
  *   <li>Let L be the latest write to the block covered by a durability point reached by {@code c}. If no discard of
  *       the block started after L was acknowledged and before {@code c}, the block must read as L or as a write to it
  *       started after L and before {@code c}.</li>
- *   <li>Otherwise (no durable write, or a later discard that hands the block back to whatever the backing device
- *       holds) it must read as its initial contents or as any write to it started before {@code c}.</li>
+ *   <li>With no durable write and no discard, it must read as its initial version or as any write to it started
+ *       before {@code c}.</li>
+ *   <li>After a discard (which hands the block back to whatever the backing device holds), it may also read as the
+ *       version the backing device held at the start, and as any write to it started before {@code c}.</li>
  *   <li>In every case it must read as exactly one version of that block: never torn, never another block's data.</li>
  * </ul>
  */
@@ -36,11 +41,24 @@ final class CrashOracle {
     private final List<List<Discard>> discards = new ArrayList<>();
     private final List<DurabilityPoint> points = new ArrayList<>();
     private final int blockSize;
+    private final int[] initial;
+    private final int[] onDevice;
     private long writeCount;
 
+    /** For a new cache in front of a device holding version 0 of every block. */
     CrashOracle(final int deviceBlocks, final int blockSize) {
+        this(new int[deviceBlocks], new int[deviceBlocks], blockSize);
+    }
+
+    /**
+     * @param initial  per device block, the version a read returns at the start.
+     * @param onDevice per device block, the version the backing device holds at the start.
+     */
+    CrashOracle(final int[] initial, final int[] onDevice, final int blockSize) {
         this.blockSize = blockSize;
-        for (int i = 0; i < deviceBlocks; i++) {
+        this.initial = initial.clone();
+        this.onDevice = onDevice.clone();
+        for (int i = 0; i < initial.length; i++) {
             writes.add(new ArrayList<>());
             discards.add(new ArrayList<>());
         }
@@ -111,7 +129,10 @@ final class CrashOracle {
                 allowed.add(ws.get(i).version());
             }
         } else {
-            allowed.add(0);
+            allowed.add(initial[block]);
+            if (discarded) {
+                allowed.add(onDevice[block]);
+            }
             for (int i = 0; i < ws.size() && ws.get(i).start() < cut; i++) {
                 allowed.add(ws.get(i).version());
             }

@@ -11,7 +11,10 @@ import org.agrona.concurrent.CachedNanoClock;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
 import org.writecache.format.CacheLayout;
+import org.writecache.pmem.crash.CrashPlan;
 import org.writecache.pmem.crash.CrashSimulatingMemory;
+import org.writecache.pmem.crash.CutPoints;
+import org.writecache.pmem.crash.Tearing;
 
 /**
  * A small cache on a {@link CrashSimulatingMemory} in front of a {@link CrashAwareDevice}, driven one operation at a
@@ -37,6 +40,7 @@ final class CrashWorkload {
     private final CachedNanoClock clock = new CachedNanoClock();
     private final UnclosableMemory view;
     private final StringBuilder trace = new StringBuilder();
+    private final String origin;
     private WriteCache cache;
     private int nextVersion = 1;
     private int operations;
@@ -47,7 +51,8 @@ final class CrashWorkload {
      * holding version 0 of every block.
      */
     CrashWorkload(final long seed, final int cacheBlocks, final int deviceBlocks, final int autocommitBlocks,
-                  final int highWatermark, final int lowWatermark, final int writebackJobs) {
+                  final int highWatermark, final int lowWatermark, final int writebackJobs,
+                  final boolean writebackFua) {
         this.seed = seed;
         this.cacheBlocks = cacheBlocks;
         this.deviceBlocks = deviceBlocks;
@@ -57,7 +62,7 @@ final class CrashWorkload {
             .backingSize((long) deviceBlocks * BLOCK_SIZE).blockSize(BLOCK_SIZE)
             .autocommitBlocks(autocommitBlocks).autocommitTime(AUTOCOMMIT_TIME)
             .highWatermark(highWatermark).lowWatermark(lowWatermark).writebackJobs(writebackJobs)
-            .writeTimeout(Duration.ofSeconds(10)).background(false).clock(clock)
+            .writebackFua(writebackFua).writeTimeout(Duration.ofSeconds(10)).background(false).clock(clock)
             .build();
         this.memory = new CrashSimulatingMemory(region);
         this.view = new UnclosableMemory(memory);
@@ -67,12 +72,52 @@ final class CrashWorkload {
         }
         this.device = new CrashAwareDevice(initial.array(), memory::eventCount);
         this.oracle = new CrashOracle(deviceBlocks, BLOCK_SIZE);
+        this.origin = "";
         try {
             this.cache = WriteCache.format(config, view, device);
             this.formatted = memory.eventCount();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Opens (recovers) the cache in a crash image of {@code crashed}, with its device as that crash left it: a run
+     * that continues after a crash. The oracle starts from what the recovered cache reads and the device holds.
+     */
+    private CrashWorkload(final CrashWorkload crashed, final long cut, final byte[] image, final byte[] deviceImage)
+        throws IOException {
+        this.seed = crashed.seed;
+        this.cacheBlocks = crashed.cacheBlocks;
+        this.deviceBlocks = crashed.deviceBlocks;
+        this.config = crashed.config.toBuilder().clock(clock).build();
+        final int[] onDevice = versions(deviceImage, "the device");
+        final int[] initial;
+        try (WriteCache recovered = WriteCache.open(config, new CrashSimulatingMemory(image.clone()),
+            new CrashAwareDevice(deviceImage, () -> 0))) {
+            final byte[] all = new byte[deviceImage.length];
+            recovered.read(0, ByteBuffer.wrap(all));
+            initial = versions(all, "the recovered cache");
+        }
+        this.memory = new CrashSimulatingMemory(image);
+        this.view = new UnclosableMemory(memory);
+        this.device = new CrashAwareDevice(deviceImage, memory::eventCount);
+        this.oracle = new CrashOracle(initial, onDevice, BLOCK_SIZE);
+        this.nextVersion = crashed.nextVersion;
+        this.origin = " continued from cut " + cut + " of the first run,";
+        this.formatted = 0;
+        this.cache = WriteCache.open(config, view, device);
+    }
+
+    private int[] versions(final byte[] data, final String what) {
+        final int[] out = new int[deviceBlocks];
+        for (int b = 0; b < deviceBlocks; b++) {
+            out[b] = BlockContent.versionOf(data, b * BLOCK_SIZE, BLOCK_SIZE, b);
+            if (out[b] == BlockContent.INVALID) {
+                throw new AssertionError("seed " + seed + ": block " + b + " of " + what + " is torn or foreign");
+            }
+        }
+        return out;
     }
 
     /**
@@ -86,36 +131,63 @@ final class CrashWorkload {
         final int cacheBlocks = 16 << r.nextInt(3);
         final int high = 40 + r.nextInt(50);
         final CrashWorkload w = new CrashWorkload(seed, cacheBlocks, cacheBlocks * 2, 2 + r.nextInt(8), high,
-            high - 5 - r.nextInt(30), 1 + r.nextInt(8));
-        for (int op = 0; op < operations; op++) {
-            if (op == operations / 2) {
-                w.reopen();
+            high - 5 - r.nextInt(30), 1 + r.nextInt(8), r.nextInt(4) == 0);
+        w.drive(r, operations);
+        return w;
+    }
+
+    /**
+     * The run that continues after a crash: {@link #random} from {@code seed}, a crash image of it picked by the seed
+     * (after format; the backing device with its synced writes only), then another {@code operations} random
+     * operations on the recovered cache.
+     */
+    static CrashWorkload continued(final long seed, final int operations) throws IOException {
+        final CrashWorkload first = random(seed, operations);
+        final Random r = new Random(~seed);
+        final long target = first.formatted + r.nextInt((int) (first.memory.eventCount() - first.formatted));
+        final byte[][] picked = new byte[1][];
+        final long[] cut = {-1};
+        first.memory.forEachCrashImage(new CrashPlan(CutPoints.FENCES, Tearing.PREFIX, 16, 4, seed), image -> {
+            if (picked[0] == null && image.cut() >= target) {
+                picked[0] = new byte[(int) image.memory().size()];
+                image.memory().copyTo(0, picked[0], 0, picked[0].length);
+                cut[0] = image.cut();
+            }
+        });
+        final CrashWorkload w = new CrashWorkload(first, cut[0], picked[0], first.device.durableImageAt(cut[0], null));
+        w.drive(r, operations);
+        return w;
+    }
+
+    private void drive(final Random r, final int count) throws IOException {
+        for (int op = 0; op < count; op++) {
+            if (op == count / 2) {
+                reopen();
                 continue;
             }
             final int kind = r.nextInt(100);
-            final int block = r.nextInt(3) == 0 ? r.nextInt(6) : r.nextInt(w.deviceBlocks);
+            final int block = r.nextInt(3) == 0 ? r.nextInt(6) : r.nextInt(deviceBlocks);
             if (kind < 45) {
-                w.write(block, 1, false);
+                write(block, 1, false);
             } else if (kind < 55) {
-                w.write(block, Math.min(2 + r.nextInt(5), w.deviceBlocks - block), false);
+                write(block, Math.min(2 + r.nextInt(5), deviceBlocks - block), false);
             } else if (kind < 63) {
-                w.write(block, 1 + r.nextInt(2) * Math.min(r.nextInt(4), w.deviceBlocks - block - 1), true);
+                write(block, 1 + r.nextInt(2) * Math.min(r.nextInt(4), deviceBlocks - block - 1), true);
             } else if (kind < 71) {
-                w.flush();
+                flush();
             } else if (kind < 78) {
-                w.discard(block, Math.min(1 + r.nextInt(4), w.deviceBlocks - block));
+                discard(block, Math.min(1 + r.nextInt(4), deviceBlocks - block));
             } else if (kind < 92) {
-                w.doWork();
+                doWork();
             } else if (kind < 95) {
-                w.ageCommit();
+                ageCommit();
             } else if (kind < 97) {
-                w.writeback();
+                writeback();
             } else {
-                w.interfereWithWriteback(r);
+                interfereWithWriteback(r);
             }
         }
-        w.close();
-        return w;
+        close();
     }
 
     private long events() {
@@ -258,7 +330,7 @@ final class CrashWorkload {
 
     /** @return a one-line summary of the run. */
     String summary() {
-        return "seed " + seed + ": " + cacheBlocks + " cache blocks, " + deviceBlocks + " device blocks, "
+        return "seed " + seed + ":" + origin + " " + cacheBlocks + " cache blocks, " + deviceBlocks + " device blocks, "
             + operations + " operations, " + oracle.writeCount() + " block writes, " + oracle.durabilityPoints()
             + " durability points, " + device.syncCount() + " device syncs, " + interfered + " writebacks interfered with, " + memory.eventCount() + " events";
     }

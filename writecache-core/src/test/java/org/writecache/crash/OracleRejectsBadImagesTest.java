@@ -23,7 +23,7 @@ class OracleRejectsBadImagesTest {
     /** Device block 1 holds version 1 and device block 2 version 2, both written with FUA (durable). */
     @BeforeEach
     void twoDurableWrites() throws IOException {
-        w = new CrashWorkload(0, CACHE_BLOCKS, 32, 64, 90, 80, 4);
+        w = new CrashWorkload(0, CACHE_BLOCKS, 32, 64, 90, 80, 4, false);
         w.write(1, 1, true);
         w.write(2, 1, true);
     }
