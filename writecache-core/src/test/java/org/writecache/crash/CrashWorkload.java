@@ -138,17 +138,20 @@ final class CrashWorkload {
 
     /**
      * The run that continues after a crash: {@link #random} from {@code seed}, a crash image of it picked by the seed
-     * (after format; the backing device with its synced writes only), then another {@code operations} random
+     * (after format, often holding entries written but not committed; the backing device with its synced writes
+     * only), then another {@code operations} random
      * operations on the recovered cache.
      */
     static CrashWorkload continued(final long seed, final int operations) throws IOException {
         final CrashWorkload first = random(seed, operations);
         final Random r = new Random(~seed);
         final long target = first.formatted + r.nextInt((int) (first.memory.eventCount() - first.formatted));
+        final int skip = r.nextInt(8);
         final byte[][] picked = new byte[1][];
         final long[] cut = {-1};
-        first.memory.forEachCrashImage(new CrashPlan(CutPoints.FENCES, Tearing.PREFIX, 16, 4, seed), image -> {
-            if (picked[0] == null && image.cut() >= target) {
+        final int[] seen = {0};
+        first.memory.forEachCrashImage(new CrashPlan(CutPoints.FENCES, Tearing.LINE, 16, 4, seed), image -> {
+            if (picked[0] == null && image.cut() >= target && seen[0]++ == skip) {
                 picked[0] = new byte[(int) image.memory().size()];
                 image.memory().copyTo(0, picked[0], 0, picked[0].length);
                 cut[0] = image.cut();
