@@ -3,6 +3,7 @@ package org.writecache.crash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,29 +50,42 @@ final class CrashImageCheck {
      */
     static long checkImage(final CrashWorkload w, final long cut, final PersistentMemory image, final String replay) {
         final int h = replay.hashCode();
-        final CrashAwareDevice device = w.device.durableAt(cut, (h & 1) == 0 ? null : new Random(h));
+        final byte[] device = w.device.durableImageAt(cut, (h & 1) == 0 ? null : new Random(h));
         if (Math.floorMod(h >> 1, RECOVERY_CRASH_EVERY) != 0) {
-            check(w, cut, image, device);
+            check(w, cut, image, new CrashAwareDevice(device, () -> 0));
             return 1;
         }
         return 1 + checkCrashedRecovery(w, cut, image, device, h);
     }
 
-    /** Records recovery of {@code image} on a second simulator, then checks every crash image of that recovery. */
+    /**
+     * Records recovery of {@code image} on a second simulator (open and close, nothing else), then checks every crash
+     * image of that recovery, each with its own copy of the device.
+     */
     private static long checkCrashedRecovery(final CrashWorkload w, final long cut, final PersistentMemory image,
-                                             final CrashAwareDevice device, final long seed) {
+                                             final byte[] device, final long seed) {
         final byte[] bytes = new byte[(int) image.size()];
         image.copyTo(0, bytes, 0, bytes.length);
         final CrashSimulatingMemory again = new CrashSimulatingMemory(bytes);
-        check(w, cut, new UnclosableMemory(again), device);
+        try {
+            WriteCache.open(w.config, again, new CrashAwareDevice(device, () -> 0)).close();
+        } catch (final CorruptCacheException e) {
+            if (cut < w.formatted) {
+                return 0;
+            }
+            throw new AssertionError("cut " + cut + ": recovery failed: " + e, e);
+        } catch (final IOException e) {
+            throw new AssertionError("cut " + cut + ": recovery failed: " + e, e);
+        }
         return again.forEachCrashImage(new CrashPlan(CutPoints.EVERY_EVENT, Tearing.PREFIX, 16, 4, seed),
-            crashed -> check(w, cut, crashed.memory(), device)).images();
+            crashed -> check(w, cut, crashed.memory(), new CrashAwareDevice(device, () -> 0))).images();
     }
 
     /**
      * Opens a cache on {@code image} in front of {@code device} and checks every device block against the oracle. A
      * crash before format returned may leave no cache (the open fails with {@link CorruptCacheException}); at any
-     * later cut recovery must succeed and must not leave the cache in the error state.
+     * later cut recovery must succeed and must not leave the cache in the error state. Then the recovered cache writes
+     * everything back, and the device must hold exactly what the cache read.
      */
     static void check(final CrashWorkload w, final long cut, final PersistentMemory image,
                       final CrashAwareDevice device) {
@@ -95,6 +109,13 @@ final class CrashImageCheck {
             final byte[] all = new byte[(int) device.size()];
             cache.read(0, ByteBuffer.wrap(all));
             w.oracle.check(cut, all);
+            cache.writeback();
+            final byte[] written = new byte[all.length];
+            device.read(0, ByteBuffer.wrap(written));
+            if (!Arrays.equals(all, written)) {
+                throw new AssertionError("cut " + cut + ": after writeback the device differs from what the recovered"
+                    + " cache read, first at byte " + Arrays.mismatch(all, written));
+            }
         } catch (final IOException e) {
             throw new UncheckedIOException("cut " + cut + ": " + e.getMessage(), e);
         }
