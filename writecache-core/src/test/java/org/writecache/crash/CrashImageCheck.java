@@ -108,7 +108,7 @@ final class CrashImageCheck {
             }
             final byte[] all = new byte[(int) device.size()];
             cache.read(0, ByteBuffer.wrap(all));
-            w.oracle.check(cut, all);
+            w.oracle.check(cut, status.seqCount(), all);
             cache.writeback();
             final byte[] written = new byte[all.length];
             device.read(0, ByteBuffer.wrap(written));

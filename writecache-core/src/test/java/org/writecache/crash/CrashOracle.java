@@ -8,9 +8,12 @@ import java.util.List;
  *
  * <p>Everything is measured in persistent-memory events: an operation that started when the count was {@code s} and
  * returned when it was {@code a} is recorded with both. A durability point says: every write acknowledged by event
- * {@code covers} is durable in any crash at or after event {@code durableAt} (a FUA write, a flush, a writeback or a
- * close cover everything acknowledged up to their own return; an autocommit seen during a multi-block write covers
- * only what was acknowledged before that write started, since its later chunks may follow the commit).
+ * {@code covers} is durable in any crash at or after event {@code durableAt}, and in any crash whose image holds a
+ * commit count of at least {@code seq} (the cache's count when the point was taken: that commit, or an earlier one,
+ * committed those writes, so an image that shows it must show them, even if the operation had not returned yet). A
+ * FUA write, a flush, a writeback or a close cover everything acknowledged up to their own return; an autocommit seen
+ * during a multi-block write covers only what was acknowledged before that write started, since its later chunks may
+ * follow the commit.
  *
  * <p>A run starts from known versions: version 0 everywhere for a new cache, or, for a run that continues from a
  * crash image, what the recovered cache read ({@code initial}) and what its backing device held ({@code onDevice}).
@@ -34,7 +37,7 @@ final class CrashOracle {
     private record Discard(long start) {
     }
 
-    private record DurabilityPoint(long covers, long durableAt) {
+    private record DurabilityPoint(long covers, long durableAt, long seq) {
     }
 
     private final List<List<Write>> writes = new ArrayList<>();
@@ -73,8 +76,8 @@ final class CrashOracle {
         discards.get(block).add(new Discard(start));
     }
 
-    void durable(final long covers, final long durableAt) {
-        points.add(new DurabilityPoint(covers, durableAt));
+    void durable(final long covers, final long durableAt, final long seq) {
+        points.add(new DurabilityPoint(covers, durableAt, seq));
     }
 
     long writeCount() {
@@ -88,13 +91,14 @@ final class CrashOracle {
     /**
      * Checks the contents of every device block, read after recovery from a crash at {@code cut}.
      *
+     * @param seq  the commit count the image holds.
      * @param data the whole device as read through the recovered cache.
      * @throws AssertionError naming the first block that breaks a rule, what it holds and what was allowed.
      */
-    void check(final long cut, final byte[] data) {
+    void check(final long cut, final long seq, final byte[] data) {
         long covered = -1;
         for (final DurabilityPoint p : points) {
-            if (p.durableAt() <= cut) {
+            if (p.durableAt() <= cut || p.seq() <= seq) {
                 covered = Math.max(covered, p.covers());
             }
         }

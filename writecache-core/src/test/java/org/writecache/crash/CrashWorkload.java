@@ -218,9 +218,9 @@ final class CrashWorkload {
             oracle.write(first + i, versions[i], start, ack);
         }
         if (fua) {
-            oracle.durable(ack, ack);
+            oracle.durable(ack, ack, cache.status().seqCount());
         } else if (cache.status().seqCount() != seqBefore) {
-            oracle.durable(count == 1 ? ack : start, ack);
+            oracle.durable(count == 1 ? ack : start, ack, cache.status().seqCount());
         }
         log("write " + first + "+" + count + (fua ? " fua" : "") + " v" + versions[0], start, ack);
     }
@@ -268,7 +268,7 @@ final class CrashWorkload {
         final long start = events();
         cache.flush();
         final long ack = events();
-        oracle.durable(ack, ack);
+        oracle.durable(ack, ack, cache.status().seqCount());
         log("flush", start, ack);
     }
 
@@ -288,7 +288,7 @@ final class CrashWorkload {
         final int work = cache.doWork();
         final long ack = events();
         if (cache.status().seqCount() != seqBefore) {
-            oracle.durable(start, ack);
+            oracle.durable(start, ack, cache.status().seqCount());
         }
         log("doWork " + work, start, ack);
         return work;
@@ -304,7 +304,7 @@ final class CrashWorkload {
         final long start = events();
         final long n = cache.writeback();
         final long ack = events();
-        oracle.durable(ack, ack);
+        oracle.durable(ack, ack, cache.status().seqCount());
         log("writeback " + n, start, ack);
     }
 
@@ -313,7 +313,7 @@ final class CrashWorkload {
         final long start = events();
         cache.close();
         final long closed = events();
-        oracle.durable(closed, closed);
+        oracle.durable(closed, closed, cache.status().seqCount());
         cache = WriteCache.open(config, view, device);
         log("close and reopen", start, events());
     }
@@ -322,7 +322,7 @@ final class CrashWorkload {
         final long start = events();
         cache.close();
         final long ack = events();
-        oracle.durable(ack, ack);
+        oracle.durable(ack, ack, cache.status().seqCount());
         log("close", start, ack);
     }
 
