@@ -25,7 +25,8 @@ import org.writecache.pmem.crash.Tearing;
  * opened with the backing device as it stood at that point, and every device block is checked.
  *
  * <p>{@code -Dwritecache.crash.images=N} sets how many images to check (default {@value #DEFAULT_IMAGES});
- * {@code -Dwritecache.crash.seed=S} the first seed. A failure prints the seed, the cut point and the replay string;
+ * {@code -Dwritecache.crash.seed=S} the first seed; {@code -Dwritecache.crash.operations=N} the operations per run
+ * (default 120; a replay needs the same value). A failure prints the seed, the cut point and the replay string;
  * {@code -Dwritecache.crash.replay="SEED REPLAY-STRING"} replays that one image in {@link #replaysOneImage()}.
  */
 class CrashConsistencyTest {
@@ -33,7 +34,8 @@ class CrashConsistencyTest {
     static final String SEED_PROPERTY = "writecache.crash.seed";
     static final String REPLAY_PROPERTY = "writecache.crash.replay";
     static final long DEFAULT_IMAGES = 12_000;
-    static final int OPERATIONS = 120;
+    static final String OPERATIONS_PROPERTY = "writecache.crash.operations";
+    static final int OPERATIONS = Integer.getInteger(OPERATIONS_PROPERTY, 120);
     static final int MIN_SEEDS = 6;
     private static final Logger CACHE_LOG = Logger.getLogger(WriteCache.class.getName());
 
@@ -81,8 +83,9 @@ class CrashConsistencyTest {
             return w.memory.forEachCrashImage(plan, image -> recoveryImages[0] +=
                 CrashImageCheck.checkImage(w, image.cut(), image.memory(), image.replay()) - 1);
         } catch (final CrashImageFailure e) {
-            throw new AssertionError("crash image failed: " + w.summary() + ", " + plan + ", cut " + CrashImageCheck.cutOf(e.replay())
-                + "\n  replay with -D" + REPLAY_PROPERTY + "=\"" + w.seed + " " + e.replay() + "\"\n  operations"
+            throw new AssertionError("crash image failed: " + w.summary() + ", " + plan + ", cut "
+                + CrashImageCheck.cutOf(e.replay()) + "\n  replay with -D" + OPERATIONS_PROPERTY + "=" + OPERATIONS
+                + " -D" + REPLAY_PROPERTY + "=\"" + w.seed + " " + e.replay() + "\"\n  operations"
                 + " [start event, return event):\n" + w.trace(), e.getCause());
         }
     }

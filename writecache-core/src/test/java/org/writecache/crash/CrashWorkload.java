@@ -335,7 +335,8 @@ final class CrashWorkload {
     String summary() {
         return "seed " + seed + ":" + origin + " " + cacheBlocks + " cache blocks, " + deviceBlocks + " device blocks, "
             + operations + " operations, " + oracle.writeCount() + " block writes, " + oracle.durabilityPoints()
-            + " durability points, " + device.syncCount() + " device syncs, " + interfered + " writebacks interfered with, " + memory.eventCount() + " events";
+            + " durability points, " + device.syncCount() + " device syncs, " + interfered
+            + " writebacks interfered with, " + memory.eventCount() + " events";
     }
 
     /** @return every operation with the event counts at which it started and returned. */
