@@ -16,13 +16,16 @@ import org.writecache.BlockDevice;
  * <p>Reads see every write, as a page cache would. Each write and each sync is stamped with the persistent-memory
  * event count at that moment ({@code events}, typically {@code CrashSimulatingMemory::eventCount}), so that for any
  * crash cut point {@link #durableAt} can build what the device may hold after that crash: its initial contents, every
- * write synced before the cut, and optionally a random subset, in order, of the writes issued but not synced by then.
+ * write synced before the cut, and optionally a random subset, in order, of the 512-byte sectors of the writes issued
+ * but not synced by then (a device promises sector atomicity, not write atomicity).
  *
  * <p>The timing rule: a call made when the event count was {@code e} happened after events {@code [0, e)} and before
  * event {@code e}. A crash at cut {@code c} (events {@code [0, c)} happened) therefore certainly follows a sync
  * stamped {@code e < c}; a write stamped {@code e <= c} may have been issued before it.
  */
 final class CrashAwareDevice implements BlockDevice {
+    /** The unit an unsynced write lands in: a write may land in part, a sector never does. */
+    static final int SECTOR = 512;
     private record Write(long offset, byte[] data, long event) {
     }
 
@@ -94,8 +97,9 @@ final class CrashAwareDevice implements BlockDevice {
      * What the device may hold after a crash at {@code cut}, as a new device.
      *
      * @param cut    the crash point, in persistent-memory events.
-     * @param extras null for the synced writes only; otherwise each write issued by the cut but not synced before it
-     *               is applied (in order) if this generator says so.
+     * @param extras null for the synced writes only; otherwise each sector of each write issued by the cut but not
+     *               synced before it is applied (in order) if this generator says so: an unsynced multi-block write
+     *               may land in part.
      * @return a fresh device holding that state, whose own writes and syncs are stamped 0.
      */
     CrashAwareDevice durableAt(final long cut, final Random extras) {
@@ -113,9 +117,15 @@ final class CrashAwareDevice implements BlockDevice {
         final byte[] image = initial.clone();
         for (int i = 0; i < writes.size(); i++) {
             final Write w = writes.get(i);
-            final boolean apply = i < synced || (extras != null && w.event() <= cut && extras.nextBoolean());
-            if (apply) {
+            if (i < synced) {
                 System.arraycopy(w.data(), 0, image, (int) w.offset(), w.data().length);
+            } else if (extras != null && w.event() <= cut) {
+                for (int at = 0; at < w.data().length; at += SECTOR) {
+                    if (extras.nextBoolean()) {
+                        System.arraycopy(w.data(), at, image, (int) w.offset() + at,
+                            Math.min(SECTOR, w.data().length - at));
+                    }
+                }
             }
         }
         return image;
