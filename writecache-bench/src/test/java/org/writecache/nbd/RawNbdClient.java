@@ -136,6 +136,9 @@ final class RawNbdClient implements AutoCloseable {
             return false;
         } catch (final EOFException e) {
             return true;
+        } catch (final java.net.SocketException e) {
+            // A reset: the server closed while bytes it never read were still arriving. Also a hang-up.
+            return e.getMessage() != null && e.getMessage().contains("reset");
         }
     }
 
