@@ -9,7 +9,7 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * {@code writecache jmh [regex] [jmh options]}: runs the JMH benchmarks of {@code org.writecache.bench.jmh} that
- * this jar holds, passing every argument to JMH (for example {@code -f 1 -wi 2 -i 3 -rf csv -rff target/jmh-result.csv}).
+ * this jar holds, passing every argument to JMH (the folder of a {@code -rff} result file is created first) (for example {@code -f 1 -wi 2 -i 3 -rf csv -rff target/jmh-result.csv}).
  */
 @Command(name = "jmh", description = {"Run the JMH benchmarks (org.writecache.bench.jmh); arguments go to JMH.",
     "Example: writecache jmh WriteCacheBenchmark -f 1 -wi 2 -i 3 -rf csv -rff target/jmh-result.csv"})
@@ -20,6 +20,13 @@ public final class JmhCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        final int rff = args.indexOf("-rff");
+        if (rff >= 0 && rff + 1 < args.size()) {
+            final java.nio.file.Path parent = java.nio.file.Path.of(args.get(rff + 1)).toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+        }
         org.openjdk.jmh.Main.main(args.toArray(String[]::new));
         return 0;
     }
