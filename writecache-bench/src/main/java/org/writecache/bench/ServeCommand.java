@@ -34,7 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see config/writecache.properties).")
     private Path config;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE",
+    @Option(names = {"-s", "-D", "--set"}, paramLabel = "NAME=VALUE",
         description = "Set one property, overriding the file (repeatable), e.g. -s cache.size=512m.")
     private Map<String, String> overrides = new LinkedHashMap<>();
 

@@ -37,7 +37,7 @@ public final class ConfigOptions {
     @Option(names = "--block-size", paramLabel = "<bytes>", description = "Block size (block.size).")
     String blockSize;
 
-    @Option(names = {"-D", "--set"}, paramLabel = "<name=value>",
+    @Option(names = {"-D", "-s", "--set"}, paramLabel = "<name=value>",
         description = "Any setting by its property name, e.g. -D writeback.jobs=256. Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
