@@ -2,9 +2,10 @@ package org.writecache.freelist;
 
 /**
  * Exclusive wake-one with the pass-on rule: each free wakes the oldest waiter; a woken waiter that does not consume
- * (need met another way, timeout, interrupt, close, need larger than what is free) wakes the oldest queued waiter
- * whose need the free blocks cover, if there is one. Waking only a waiter that can be served stops two waiters that
- * both need more than is free from waking each other forever.
+ * (need met another way, timeout, interrupt, close, need larger than what is free) passes on what it was promised:
+ * it wakes the oldest queued waiters whose needs the unpromised free blocks cover, as many as they cover (a writer
+ * that was promised two blocks and needs none may leave two one-block writers to wake). Waking only waiters that can
+ * be served stops two waiters that both need more than is free from waking each other forever.
  */
 final class Exclusive implements WaitStrategy {
     @Override
@@ -18,8 +19,7 @@ final class Exclusive implements WaitStrategy {
 
     @Override
     public void onWokenNotConsumed(final FreeList list) {
-        final Waiter next = list.firstSatisfiable();
-        if (next != null) {
+        for (Waiter next = list.firstSatisfiable(); next != null; next = list.firstSatisfiable()) {
             list.wake(next);
         }
     }
