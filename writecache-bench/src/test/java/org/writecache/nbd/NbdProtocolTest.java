@@ -213,32 +213,32 @@ class NbdProtocolTest {
             }
             try (RawNbdClient c = client()) {
                 c.greet(NbdProtocol.FLAG_C_FIXED_NEWSTYLE);
-                c.out.writeLong(0x1122334455667788L);
-                c.out.writeLong(0);
+                violate(c, () -> {
+                    c.out.writeLong(0x1122334455667788L);
+                    c.out.writeLong(0);
+                });
                 assertTrue(c.closedByServer(), "bad option magic");
             }
             try (RawNbdClient c = client()) {
                 c.greet(NbdProtocol.FLAG_C_FIXED_NEWSTYLE);
-                c.out.writeLong(NbdProtocol.IHAVEOPT);
-                c.out.writeInt(NbdProtocol.OPT_GO);
-                c.out.writeInt(-1);
+                violate(c, () -> {
+                    c.out.writeLong(NbdProtocol.IHAVEOPT);
+                    c.out.writeInt(NbdProtocol.OPT_GO);
+                    c.out.writeInt(-1);
+                });
                 assertTrue(c.closedByServer(), "option data of 4 GiB");
             }
             try (RawNbdClient c = client()) {
                 c.go();
-                final byte[] request = new byte[28];
-                java.nio.ByteBuffer.wrap(request).putInt(0x12560953);
-                try {
-                    c.out.write(request);
-                    c.out.flush();
-                } catch (final IOException hungUp) {
-                    // The server may hang up as soon as it has read the bad magic, before the rest arrives.
-                }
+                violate(c, () -> {
+                    c.out.writeInt(0x12560953);
+                    c.out.write(new byte[24]);
+                });
                 assertTrue(c.closedByServer(), "bad request magic");
             }
             try (RawNbdClient c = client()) {
                 c.go();
-                c.request(NbdProtocol.CMD_WRITE, 0, 1, 0, NbdProtocol.MAX_PAYLOAD + 1);
+                violate(c, () -> c.request(NbdProtocol.CMD_WRITE, 0, 1, 0, NbdProtocol.MAX_PAYLOAD + 1));
                 assertTrue(c.closedByServer(), "write payload beyond the maximum");
             }
             try (RawNbdClient c = client()) {
@@ -266,6 +266,24 @@ class NbdProtocolTest {
             Thread.onSpinWait();
         }
         assertEquals(0, fx.server.activeSessions(), "every session thread ended after its client went away");
+    }
+
+    /** Sending part of a message. */
+    private interface Send {
+        void run() throws IOException;
+    }
+
+    /**
+     * Sends a protocol violation. The server may hang up as soon as it has read the offending part, before the rest
+     * arrives, so a write failing with a broken pipe here is the expected disconnect, checked by the caller.
+     */
+    private static void violate(final RawNbdClient c, final Send send) {
+        try {
+            send.run();
+            c.out.flush();
+        } catch (final IOException hungUp) {
+            // the server ended the session first; closedByServer() checks it ended cleanly
+        }
     }
 
     private byte[] fxRead(final long offset, final int length) throws IOException {
