@@ -1,5 +1,6 @@
 package org.writecache.format;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -139,6 +140,24 @@ class CacheLayoutTest {
             assertThrows(CorruptCacheException.class, l::seqCount, () -> "bit " + b);
         }
         pm.putLong(off, word);
+    }
+
+    @Test
+    void everySingleBitFlipOfTheSuperblockFieldsOrItsChecksumIsDetected() {
+        CacheLayout.format(pm, 0, 4096, 254, 1 << 20);
+        for (int bit = 0; bit < 48 * 8; bit++) {
+            final int offset = bit / 8;
+            if (offset >= CacheLayout.RESERVED_OFFSET && offset < CacheLayout.SUPERBLOCK_CRC_OFFSET) {
+                continue; // reserved bytes, never read
+            }
+            final long word = offset & ~7;
+            final long original = pm.getLong(word);
+            pm.putLong(word, original ^ (1L << (bit - word * 8)));
+            final int b = bit;
+            assertThrows(CorruptCacheException.class, () -> CacheLayout.open(pm, 0, 0), () -> "bit " + b);
+            pm.putLong(word, original);
+        }
+        assertEquals(254, assertDoesNotThrow(() -> CacheLayout.open(pm, 0, 0)).blockCount());
     }
 
     @Test
