@@ -2,29 +2,28 @@ package org.writecache.stats;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.status.CountersReader;
+import org.writecache.pmem.SharedRegion;
 
 /**
- * Current values of every {@link Counter} and {@link Gauge}: on the heap, or in the values buffer of a
+ * Current values of every {@link Counter} and {@link Gauge}: on the heap, or in the value records of a
  * {@link CountersFile} that other processes read while the cache runs. Thread safe; increments are single atomic adds.
  */
 public final class Counters {
     private static final int SLOTS = Counter.values().length + Gauge.values().length;
 
     private final AtomicLongArray heap;
-    private final AtomicBuffer values;
+    private final SharedRegion region;
 
     /** Counters on the heap. */
     public Counters() {
         this.heap = new AtomicLongArray(SLOTS);
-        this.values = null;
+        this.region = null;
     }
 
-    /** Counters in a counters file's values buffer, where counter id i lives in record i. */
-    Counters(final AtomicBuffer values) {
+    /** Counters in a counters file, where slot i lives in value record i. */
+    Counters(final SharedRegion region) {
         this.heap = null;
-        this.values = values;
+        this.region = region;
     }
 
     /** @return the number of counter and gauge slots. */
@@ -32,8 +31,8 @@ public final class Counters {
         return SLOTS;
     }
 
-    private static int offset(final int id) {
-        return CountersReader.counterOffset(id);
+    private static long offset(final int id) {
+        return CountersFileDescriptor.valueOffset(SLOTS, id);
     }
 
     /** Adds one to {@code c}. */
@@ -43,40 +42,44 @@ public final class Counters {
 
     /** Adds {@code delta} to {@code c}. */
     public void add(final Counter c, final long delta) {
-        if (values == null) {
+        if (region == null) {
             heap.getAndAdd(c.id(), delta);
         } else {
-            values.getAndAddLong(offset(c.id()), delta);
+            region.getAndAddLong(offset(c.id()), delta);
         }
     }
 
     /** @return the value of {@code c}. */
     public long get(final Counter c) {
-        return values == null ? heap.get(c.id()) : values.getLongVolatile(offset(c.id()));
+        return get(c.id());
     }
 
     /** Sets gauge {@code g} to {@code v}. */
     public void set(final Gauge g, final long v) {
-        if (values == null) {
-            heap.lazySet(g.id(), v);
-        } else {
-            values.putLongRelease(offset(g.id()), v);
-        }
+        set(g.id(), v);
     }
 
     /** @return the value of gauge {@code g}. */
     public long get(final Gauge g) {
-        return values == null ? heap.get(g.id()) : values.getLongVolatile(offset(g.id()));
+        return get(g.id());
+    }
+
+    private long get(final int id) {
+        return region == null ? heap.get(id) : region.getLongAcquire(offset(id));
+    }
+
+    private void set(final int id, final long v) {
+        if (region == null) {
+            heap.lazySet(id, v);
+        } else {
+            region.putLongRelease(offset(id), v);
+        }
     }
 
     /** Sets every counter to zero (dm-writecache's clear_stats); gauges keep their values. */
     public void clear() {
         for (final Counter c : Counter.values()) {
-            if (values == null) {
-                heap.set(c.id(), 0);
-            } else {
-                values.putLongVolatile(offset(c.id()), 0);
-            }
+            set(c.id(), 0);
         }
     }
 }

@@ -1,21 +1,20 @@
 package org.writecache.stats;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-import org.agrona.IoUtil;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
+import org.writecache.pmem.SharedRegion;
 
 /**
  * A running cache's counters in a file next to its cache file, laid out by {@link CountersFileDescriptor}, so that
- * {@code writecache status} in another process can read them while the cache runs. The writer creates the file when
- * the cache opens and deletes it on close; a file left by a killed process names a pid that no longer runs.
+ * {@code writecache status} in another process can read them while the cache runs. The writer creates the file (mode
+ * 0600) when the cache opens and deletes it on close; a file left by a killed process names a process that no longer
+ * runs, or a pid that another process has taken since (told apart by its start time).
  */
 public final class CountersFile implements AutoCloseable {
     /** Suffix added to the cache file's name. */
@@ -37,37 +36,39 @@ public final class CountersFile implements AutoCloseable {
     /** Creates (or replaces) the counters file of {@code cacheFile}, with every counter and gauge at zero. */
     public static CountersFile create(final Path cacheFile) throws IOException {
         final Path path = pathFor(cacheFile);
-        Files.deleteIfExists(path);
-        final MappedByteBuffer mapped = IoUtil.mapNewFile(path.toFile(), CountersFileDescriptor.fileLength());
-        final UnsafeBuffer all = new UnsafeBuffer(mapped);
-        final CountersManager manager = new CountersManager(metadata(all), values(all));
+        final int slots = Counters.slots();
+        final SharedRegion region = SharedRegion.create(path, CountersFileDescriptor.fileLength(slots));
         for (final Counter c : Counter.values()) {
-            allocate(manager, c.id(), c.label());
+            putLabel(region, c.id(), c.label());
         }
         for (final Gauge g : Gauge.values()) {
-            allocate(manager, g.id(), g.label());
+            putLabel(region, g.id(), g.label());
         }
-        all.putLong(CountersFileDescriptor.PID_OFFSET, ProcessHandle.current().pid());
-        all.putInt(CountersFileDescriptor.METADATA_LENGTH_OFFSET, CountersFileDescriptor.metadataLength());
-        all.putInt(CountersFileDescriptor.VALUES_LENGTH_OFFSET, CountersFileDescriptor.valuesLength());
-        all.putInt(CountersFileDescriptor.VERSION_OFFSET, CountersFileDescriptor.VERSION);
-        all.putIntRelease(CountersFileDescriptor.MAGIC_OFFSET, CountersFileDescriptor.MAGIC);
-        return new CountersFile(path, new Counters(values(all)));
+        final ProcessHandle self = ProcessHandle.current();
+        region.putLong(CountersFileDescriptor.PID_OFFSET, self.pid());
+        region.putLong(CountersFileDescriptor.START_MILLIS_OFFSET, startMillis(self));
+        region.putInt(CountersFileDescriptor.SLOTS_OFFSET, slots);
+        region.putInt(CountersFileDescriptor.LABEL_LENGTH_OFFSET, CountersFileDescriptor.LABEL_LENGTH);
+        // magic and version share the first 8 bytes: one release store publishes everything written before it
+        region.putLongRelease(CountersFileDescriptor.MAGIC_OFFSET,
+            (long) CountersFileDescriptor.VERSION << 32 | (CountersFileDescriptor.MAGIC & 0xFFFF_FFFFL));
+        return new CountersFile(path, new Counters(region));
     }
 
-    private static void allocate(final CountersManager manager, final int expectedId, final String label) {
-        final int id = manager.allocate(label);
-        if (id != expectedId) {
-            throw new IllegalStateException("counter '" + label + "' got id " + id + ", expected " + expectedId);
+    private static void putLabel(final SharedRegion region, final int slot, final String label) {
+        final byte[] bytes = label.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length >= CountersFileDescriptor.LABEL_LENGTH) {
+            throw new IllegalArgumentException("counter label too long: " + label);
         }
+        final byte[] record = new byte[bytes.length + 1];
+        record[0] = (byte) bytes.length;
+        System.arraycopy(bytes, 0, record, 1, bytes.length);
+        region.putBytes(CountersFileDescriptor.labelOffset(slot), record);
     }
 
-    private static UnsafeBuffer metadata(final UnsafeBuffer all) {
-        return new UnsafeBuffer(all, CountersFileDescriptor.metadataOffset(), CountersFileDescriptor.metadataLength());
-    }
-
-    private static UnsafeBuffer values(final UnsafeBuffer all) {
-        return new UnsafeBuffer(all, CountersFileDescriptor.valuesOffset(), CountersFileDescriptor.valuesLength());
+    private static long startMillis(final ProcessHandle process) {
+        final Optional<java.time.Instant> start = process.info().startInstant();
+        return start.map(java.time.Instant::toEpochMilli).orElse(0L);
     }
 
     /** @return the counters living in this file. */
@@ -84,8 +85,8 @@ public final class CountersFile implements AutoCloseable {
      * What a counters file holds.
      *
      * @param pid    the process that writes it
-     * @param alive  whether that process still runs
-     * @param values every counter and gauge by label, in id order
+     * @param alive  whether that process still runs: its pid is alive and started when the file says it did
+     * @param values every counter and gauge by label, in slot order
      */
     public record Snapshot(long pid, boolean alive, Map<String, Long> values) {
         /** @return the value of {@code c}. */
@@ -102,35 +103,50 @@ public final class CountersFile implements AutoCloseable {
     /**
      * Reads the counters file at {@code path} (from any process).
      *
-     * @throws IOException if it is missing, too short or has a bad magic or version.
+     * @throws IOException naming the file if it is missing, too short, or not a counters file of this version.
      */
     public static Snapshot read(final Path path) throws IOException {
-        if (!Files.isRegularFile(path) || Files.size(path) < CountersFileDescriptor.fileLength()) {
-            throw new IOException("no counters file at " + path + " (or it is too short)");
+        if (!Files.isRegularFile(path)) {
+            throw new IOException("no counters file at " + path);
         }
-        final MappedByteBuffer mapped = IoUtil.mapExistingFile(path.toFile(), "counters");
-        try {
-            final UnsafeBuffer all = new UnsafeBuffer(mapped);
-            final int magic = all.getIntVolatile(CountersFileDescriptor.MAGIC_OFFSET);
-            final int version = all.getInt(CountersFileDescriptor.VERSION_OFFSET);
-            if (magic != CountersFileDescriptor.MAGIC || version != CountersFileDescriptor.VERSION) {
-                throw new IOException(path + " is not a writecache counters file (magic 0x"
-                    + Integer.toHexString(magic) + ", version " + version + ")");
+        try (SharedRegion region = SharedRegion.openReadOnly(path)) {
+            if (region.size() < CountersFileDescriptor.HEADER_LENGTH) {
+                throw new IOException(path + " is not a writecache counters file (" + region.size() + " bytes)");
             }
-            final long pid = all.getLong(CountersFileDescriptor.PID_OFFSET);
-            final CountersReader reader = new CountersReader(metadata(all), values(all));
+            final int magic = (int) region.getLongAcquire(CountersFileDescriptor.MAGIC_OFFSET);
+            final int version = region.getInt(CountersFileDescriptor.VERSION_OFFSET);
+            final int slots = region.getInt(CountersFileDescriptor.SLOTS_OFFSET);
+            if (magic != CountersFileDescriptor.MAGIC || version != CountersFileDescriptor.VERSION) {
+                throw new IOException(path + " is not a writecache counters file of version "
+                    + CountersFileDescriptor.VERSION + " (magic 0x" + Integer.toHexString(magic) + ", version " + version
+                    + ")");
+            }
+            if (slots < 0 || slots > 4096 || region.getInt(CountersFileDescriptor.LABEL_LENGTH_OFFSET)
+                != CountersFileDescriptor.LABEL_LENGTH || region.size() < CountersFileDescriptor.fileLength(slots)) {
+                throw new IOException(path + " is a damaged counters file (" + slots + " slots in "
+                    + region.size() + " bytes)");
+            }
             final Map<String, Long> values = new LinkedHashMap<>();
-            reader.forEach((value, id, label) -> values.put(label, value));
-            final boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            for (int slot = 0; slot < slots; slot++) {
+                final byte[] record = region.getBytes(CountersFileDescriptor.labelOffset(slot),
+                    CountersFileDescriptor.LABEL_LENGTH);
+                final int length = Math.min(record[0] & 0xFF, record.length - 1);
+                values.put(new String(record, 1, length, StandardCharsets.UTF_8),
+                    region.getLongAcquire(CountersFileDescriptor.valueOffset(slots, slot)));
+            }
+            final long pid = region.getLong(CountersFileDescriptor.PID_OFFSET);
+            final long started = region.getLong(CountersFileDescriptor.START_MILLIS_OFFSET);
+            final boolean alive = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .map(p -> started == 0 || startMillis(p) == 0 || Math.abs(startMillis(p) - started) < 1000)
+                .orElse(false);
             return new Snapshot(pid, alive, values);
-        } finally {
-            IoUtil.unmap(mapped);
         }
     }
 
     /**
      * Deletes the file. The mapping stays valid (and {@link #counters()} usable) until it is garbage collected, so a
-     * status read racing with close never touches unmapped memory.
+     * late update racing with close never touches unmapped memory.
      */
     @Override
     public void close() throws IOException {

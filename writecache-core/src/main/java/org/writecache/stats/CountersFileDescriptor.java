@@ -1,62 +1,57 @@
 package org.writecache.stats;
 
-import org.agrona.BitUtil;
-import org.agrona.concurrent.status.CountersReader;
-
 /**
- * Layout of a counters file ({@code <cache file>.counters}): a header, then an Agrona {@code CountersManager}'s
- * metadata and values buffers. Every other class finds the fields through this one.
+ * Layout of a counters file ({@code <cache file>.counters}): the one place that knows where its fields live. Every
+ * multi-byte field is little-endian.
  *
  * <pre>
- *  0       header, 128 bytes
- *          +0   i32 magic            0x31435357, the bytes "WSC1"
- *          +4   i32 version          1
- *          +8   i64 pid              process that writes the counters
- *          +16  i32 metadata length  bytes of the metadata buffer
- *          +20  i32 values length    bytes of the values buffer
- *  128     metadata buffer: CountersReader records (state, type, label), METADATA_LENGTH bytes per counter
- *  128+m   values buffer: one COUNTER_LENGTH record per counter, the value in its first 8 bytes
+ *  0                 header, 64 bytes
+ *                    +0   i32 magic          0x32435357, the bytes "WSC2" (written last, with release semantics)
+ *                    +4   i32 version        2
+ *                    +8   i64 pid            process that writes the counters
+ *                    +16  i64 start millis   that process's start time (epoch ms): tells it from a later process
+ *                                            that reuses the pid
+ *                    +24  i32 slots          number of counter slots
+ *                    +28  i32 label length   bytes of each label record
+ *  64                labels: one record of LABEL_LENGTH bytes per slot: u8 length, then that many UTF-8 bytes
+ *  64 + s*LABEL      values: one 64-byte record per slot (a cache line each, so writers do not share lines),
+ *                    the value in its first 8 bytes
  * </pre>
- * Counter id {@code i} is {@link Counter} with id i, then the {@link Gauge}s.
+ * Slot {@code i} is the {@link Counter} with id i, then the {@link Gauge}s.
  */
 public final class CountersFileDescriptor {
-    /** "WSC1" as a little-endian i32. */
-    public static final int MAGIC = 0x31435357;
+    /** "WSC2" as a little-endian i32. */
+    public static final int MAGIC = 0x32435357;
     /** Layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes of the header. */
-    public static final int HEADER_LENGTH = 128;
+    public static final int HEADER_LENGTH = 64;
+    /** Bytes of one label record. */
+    public static final int LABEL_LENGTH = 64;
+    /** Bytes of one value record. */
+    public static final int VALUE_LENGTH = 64;
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 4;
     static final int PID_OFFSET = 8;
-    static final int METADATA_LENGTH_OFFSET = 16;
-    static final int VALUES_LENGTH_OFFSET = 20;
+    static final int START_MILLIS_OFFSET = 16;
+    static final int SLOTS_OFFSET = 24;
+    static final int LABEL_LENGTH_OFFSET = 28;
 
     private CountersFileDescriptor() {
     }
 
-    /** @return bytes of the values buffer: a record per counter slot, rounded to a power of two. */
-    public static int valuesLength() {
-        return BitUtil.findNextPositivePowerOfTwo(Counters.slots() * CountersReader.COUNTER_LENGTH);
+    /** @return where the label of slot {@code slot} starts. */
+    public static long labelOffset(final int slot) {
+        return HEADER_LENGTH + (long) LABEL_LENGTH * slot;
     }
 
-    /** @return bytes of the metadata buffer. */
-    public static int metadataLength() {
-        return valuesLength() / CountersReader.COUNTER_LENGTH * CountersReader.METADATA_LENGTH;
+    /** @return where the value of slot {@code slot} of a file with {@code slots} slots starts. */
+    public static long valueOffset(final int slots, final int slot) {
+        return HEADER_LENGTH + (long) LABEL_LENGTH * slots + (long) VALUE_LENGTH * slot;
     }
 
-    /** @return bytes of the whole file. */
-    public static int fileLength() {
-        return HEADER_LENGTH + metadataLength() + valuesLength();
-    }
-
-    /** @return where the metadata buffer starts. */
-    public static int metadataOffset() {
-        return HEADER_LENGTH;
-    }
-
-    /** @return where the values buffer starts. */
-    public static int valuesOffset() {
-        return HEADER_LENGTH + metadataLength();
+    /** @return bytes of a file with {@code slots} slots. */
+    public static long fileLength(final int slots) {
+        return valueOffset(slots, slots);
     }
 }
