@@ -639,6 +639,8 @@ public final class WriteCacheConfig {
             require(!pause.isNegative(), PAUSE + " must not be negative: " + pause);
             Objects.requireNonNull(writebackPipeline, WRITEBACK_PIPELINE);
             Objects.requireNonNull(pmemBackend, PMEM_BACKEND);
+            requireAvailable(writebackPipeline::requireAvailable);
+            requireAvailable(pmemBackend::requireAvailable);
             Objects.requireNonNull(clock, "clock");
             final long regionBytes = cacheSize - startOffset;
             require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,
@@ -647,6 +649,15 @@ public final class WriteCacheConfig {
             require(CacheLayout.blocksThatFit(regionBytes, blockSize) <= Integer.MAX_VALUE,
                 CACHE_SIZE + " of " + cacheSize + " bytes holds more than 2^31-1 blocks of " + blockSize);
             return new WriteCacheConfig(this);
+        }
+
+        /** A selected implementation whose artifact is missing is a configuration error, named before anything runs. */
+        private static void requireAvailable(final Runnable check) {
+            try {
+                check.run();
+            } catch (final IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
 
         private static void require(final boolean ok, final String message) {

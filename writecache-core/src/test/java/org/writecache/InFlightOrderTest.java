@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
@@ -106,13 +106,13 @@ class InFlightOrderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(WritebackPipeline.Kind.class)
+    @MethodSource("org.writecache.Pipelines#available")
     void aNewerVersionWaitsForTheOlderOneInFlight(final WritebackPipeline.Kind kind) throws Exception {
         run(kind, false);
     }
 
     @ParameterizedTest
-    @EnumSource(WritebackPipeline.Kind.class)
+    @MethodSource("org.writecache.Pipelines#available")
     void aWriteAroundWaitsForTheOlderVersionInFlight(final WritebackPipeline.Kind kind) throws Exception {
         run(kind, true);
     }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.writecache.pmem.PmemBackend;
 
-/** The pmem.backend setting: parsed and validated by the builder, and used by format and open. */
+/** The pmem.backend and writeback.pipeline settings: parsed and validated by the builder, used by format and open. */
 class PmemBackendConfigTest {
+
     @RegisterExtension
     final TestFiles files = new TestFiles();
 
@@ -21,17 +22,35 @@ class PmemBackendConfigTest {
     void propertySelectsTheBackendAndBadNamesAreNamed() {
         final WriteCacheConfig.Builder b = WriteCacheConfig.builder().cacheFile(files.cacheFile());
         assertEquals(PmemBackend.FFM, b.build().pmemBackend());
-        assertEquals(PmemBackend.CHRONICLE, b.set(WriteCacheConfig.PMEM_BACKEND, " Chronicle ").build().pmemBackend());
-        assertEquals("chronicle", b.build().toProperties().get(WriteCacheConfig.PMEM_BACKEND));
+        assertEquals(PmemBackend.FFM, b.set(WriteCacheConfig.PMEM_BACKEND, " Ffm ").build().pmemBackend());
+        assertEquals("ffm", b.build().toProperties().get(WriteCacheConfig.PMEM_BACKEND));
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> WriteCacheConfig.builder().set(WriteCacheConfig.PMEM_BACKEND, "pmdk"));
         assertTrue(e.getMessage().contains("'pmdk'"), e.getMessage());
     }
 
     @Test
+    void anImplementationWhoseArtifactIsMissingIsRefusedByTheBuilderNamingTheArtifact() {
+        // This module's tests run with neither writecache-chronicle nor writecache-disruptor on the class path.
+        final WriteCacheConfig.Builder b = WriteCacheConfig.builder().cacheFile(files.cacheFile());
+        final IllegalArgumentException chronicle = assertThrows(IllegalArgumentException.class,
+            () -> b.set(WriteCacheConfig.PMEM_BACKEND, "chronicle").build());
+        assertTrue(chronicle.getMessage().contains("org.writecache:writecache-chronicle"), chronicle.getMessage());
+        b.set(WriteCacheConfig.PMEM_BACKEND, "ffm");
+        final IllegalArgumentException disruptor = assertThrows(IllegalArgumentException.class,
+            () -> b.set(WriteCacheConfig.WRITEBACK_PIPELINE, "disruptor").build());
+        assertTrue(disruptor.getMessage().contains("org.writecache:writecache-disruptor"), disruptor.getMessage());
+    }
+
+    /** @return the backends on this class path. */
+    static java.util.List<PmemBackend> backends() {
+        return java.util.Arrays.stream(PmemBackend.values()).filter(PmemBackend::isAvailable).toList();
+    }
+
+    @Test
     void everyBackendFormatsAndReopensTheSameCache() throws IOException {
-        for (final PmemBackend writer : PmemBackend.values()) {
-            for (final PmemBackend reader : PmemBackend.values()) {
+        for (final PmemBackend writer : backends()) {
+            for (final PmemBackend reader : backends()) {
                 final WriteCacheConfig.Builder cfg = WriteCacheConfig.builder().cacheFile(files.cacheFile())
                     .cacheSize(1 << 20).backingFile(files.backingFile()).backingSize(4L << 20).background(false)
                     .forceFormat(true);

@@ -24,7 +24,7 @@ import javax.management.ObjectName;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.writecache.format.CacheLayout;
 import org.writecache.pmem.FlushPolicy;
@@ -73,7 +73,7 @@ class WritebackOptionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(WritebackPipeline.Kind.class)
+    @MethodSource("org.writecache.Pipelines#available")
     void flushOfACleanCacheTouchesNothingAndReportsProgressOtherwise(final WritebackPipeline.Kind kind)
         throws IOException {
         try (WriteCache c = format(config().writebackPipeline(kind).build())) {
@@ -94,7 +94,7 @@ class WritebackOptionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(WritebackPipeline.Kind.class)
+    @MethodSource("org.writecache.Pipelines#available")
     void writebackNeverHasMoreThanJobsBlocksInFlight(final WritebackPipeline.Kind kind) throws IOException {
         final WriteCacheConfig cfg = config().writebackJobs(8).writebackPipeline(kind).build();
         try (WriteCache c = format(cfg)) {
@@ -113,7 +113,7 @@ class WritebackOptionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(WritebackPipeline.Kind.class)
+    @MethodSource("org.writecache.Pipelines#available")
     void aFailingBackingWriteEndsTheFlushNamingTheRange(final WritebackPipeline.Kind kind) throws IOException {
         try (WriteCache c = format(config().writebackPipeline(kind).build())) {
             for (int i = 10; i < 13; i++) {

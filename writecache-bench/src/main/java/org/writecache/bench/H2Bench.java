@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 import org.HdrHistogram.Histogram;
 import org.writecache.WriteCacheConfig;
-import org.writecache.h2.TpcbWorkload;
+import org.writecache.bench.h2.TpcbWorkload;
 import org.writecache.h2.WriteCacheFilePath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -14,6 +14,7 @@ import net.openhft.posix.internal.PosixAPIHolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.writecache.pmem.chronicle.ChronicleBytesPersistentMemory;
 
 /** What only {@link ChronicleBytesPersistentMemory} has: no MAP_SYNC, and a check that its msync is real. */
 class ChronicleBytesPersistentMemoryTest {

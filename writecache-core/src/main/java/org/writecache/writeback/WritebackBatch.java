@@ -116,18 +116,18 @@ public final class WritebackBatch implements AutoCloseable {
     }
 
     /** Counts one backing device write (pipelines call it). */
-    void countIo() {
+    public void countIo() {
         ios++;
     }
 
-    /** @return an I/O error naming the byte and sector range of a failed backing write. */
-    static IOException failure(final long offset, final long length, final IOException e) {
+    /** @return an I/O error naming the byte and sector range of a failed backing write (for pipelines). */
+    public static IOException failure(final long offset, final long length, final IOException e) {
         return new IOException("backing write of bytes [" + offset + ", " + (offset + length) + ") (sectors "
             + offset / 512 + " to " + ((offset + length) / 512 - 1) + ") failed: " + e.getMessage(), e);
     }
 
-    /** @return an I/O error naming the byte range this batch wrote, for a failed sync after it. */
-    IOException syncFailure(final IOException e) {
+    /** @return an I/O error naming the byte range this batch wrote, for a failed sync after it (for pipelines). */
+    public IOException syncFailure(final IOException e) {
         final long from = runDeviceBlock(0) * blockSize;
         final long to = (runDeviceBlock(runs - 1) + runLength(runs - 1)) * blockSize;
         return new IOException("sync of the backing device after writing back bytes in [" + from + ", " + to

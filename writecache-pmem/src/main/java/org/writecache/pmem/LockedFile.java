@@ -24,8 +24,11 @@ import java.util.Set;
  * first one's lock. Files are identified by their file key (device and inode), so hard links and symbolic links to a
  * held file are refused too. Locks taken on a cache file by other code in this JVM, outside this class, are not
  * covered.
+ *
+ * <p>Public for backends that live in other artifacts (such as the Chronicle Bytes backend); every backend opens its
+ * file through this class.
  */
-final class LockedFile implements AutoCloseable {
+public final class LockedFile implements AutoCloseable {
     private static final Set<Object> HELD = new HashSet<>();
 
     private final Path file;
@@ -50,7 +53,7 @@ final class LockedFile implements AutoCloseable {
      * @throws CacheFileLockedException if the file is already open, here or in another process; it is then left as
      *     it was.
      */
-    static LockedFile create(final Path file, final long size) throws IOException {
+    public static LockedFile create(final Path file, final long size) throws IOException {
         if (size <= 0) {
             throw new IllegalArgumentException("persistent memory size must be positive: " + size);
         }
@@ -64,7 +67,7 @@ final class LockedFile implements AutoCloseable {
      * @throws IOException if the file is empty.
      * @throws CacheFileLockedException if the file is already open, here or in another process.
      */
-    static LockedFile open(final Path file) throws IOException {
+    public static LockedFile open(final Path file) throws IOException {
         return acquire(file, -1);
     }
 
@@ -128,17 +131,17 @@ final class LockedFile implements AutoCloseable {
     }
 
     /** @return the path the file was opened by. */
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** @return the open channel, for mapping; closed by {@link #close()}. */
-    FileChannel channel() {
+    public FileChannel channel() {
         return channel;
     }
 
     /** @return the file's length when it was opened (after resizing, for {@link #create}). */
-    long size() {
+    public long size() {
         return size;
     }
 

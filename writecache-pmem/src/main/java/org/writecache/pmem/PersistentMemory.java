@@ -32,6 +32,17 @@ public interface PersistentMemory extends AutoCloseable {
     /** Size of a cache line: the unit of {@link #flush} and of crash survival. */
     int CACHE_LINE = 64;
 
+    /**
+     * @return {@code offset}, if it is 8-byte aligned as {@link #getLongAtomic} and {@link #putLongAtomic} need.
+     * @throws IllegalArgumentException naming the offset otherwise.
+     */
+    static long checkAligned(final long offset) {
+        if ((offset & 7) != 0) {
+            throw new IllegalArgumentException("atomic 8-byte access needs an 8-byte aligned offset: " + offset);
+        }
+        return offset;
+    }
+
     /** @return the size of the region in bytes. */
     long size();
 

@@ -55,10 +55,7 @@ abstract class SegmentMemory implements PersistentMemory {
     }
 
     static long checkAligned(final long offset) {
-        if ((offset & 7) != 0) {
-            throw new IllegalArgumentException("atomic 8-byte access needs an 8-byte aligned offset: " + offset);
-        }
-        return offset;
+        return PersistentMemory.checkAligned(offset);
     }
 
     /** @return a segment over {@code [0, limit())} of the buffer, whatever its position. */

@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 
-/** The contract for both mapped backends ({@link PmemBackend}) on tmpfs, under every flush policy that works there. */
+/**
+ * The contract for the mapped backends ({@link PmemBackend}) on tmpfs, under every flush policy that works there: the
+ * built-in FFM backend here, the Chronicle backend in its own artifact's tests.
+ */
 class MappedBackendsContractTest {
 
     /** One mapped file per test, under /dev/shm, deleted afterwards. */
@@ -49,27 +52,6 @@ class MappedBackendsContractTest {
     class FfmFenceOnly extends OnTmpfs {
         FfmFenceOnly() {
             super(PmemBackend.FFM, FlushPolicy.FENCE_ONLY);
-        }
-    }
-
-    @Nested
-    class ChronicleAuto extends OnTmpfs {
-        ChronicleAuto() {
-            super(PmemBackend.CHRONICLE, FlushPolicy.AUTO);
-        }
-    }
-
-    @Nested
-    class ChronicleMsync extends OnTmpfs {
-        ChronicleMsync() {
-            super(PmemBackend.CHRONICLE, FlushPolicy.MSYNC);
-        }
-    }
-
-    @Nested
-    class ChronicleFenceOnly extends OnTmpfs {
-        ChronicleFenceOnly() {
-            super(PmemBackend.CHRONICLE, FlushPolicy.FENCE_ONLY);
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.writecache.h2;
+package org.writecache.bench.h2;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

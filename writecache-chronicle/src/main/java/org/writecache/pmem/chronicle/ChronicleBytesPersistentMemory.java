@@ -1,4 +1,4 @@
-package org.writecache.pmem;
+package org.writecache.pmem.chronicle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +17,12 @@ import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.OS;
 import net.openhft.posix.MSyncFlag;
 import net.openhft.posix.PosixAPI;
+import org.writecache.pmem.CacheFileLockedException;
+import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.LockedFile;
+import org.writecache.pmem.MappedPersistentMemory;
+import org.writecache.pmem.PersistentMemory;
+import org.writecache.pmem.PmemBackend;
 
 /**
  * Persistent memory over Chronicle Bytes: the whole file mapped once with Chronicle's {@link OS#map} and accessed
@@ -36,8 +42,9 @@ import net.openhft.posix.PosixAPI;
  * address; as with every {@link PersistentMemory}, closing while another thread still uses the region is the
  * caller's error (here it can crash the JVM).
  *
- * <p>Needs the JVM flags in the parent pom's {@code writecache.jvm.flags} (Chronicle's reflective mapping and
- * direct-buffer address access).
+ * <p>Lives in its own artifact, {@code writecache-chronicle}, found by {@link PmemBackend#CHRONICLE} through
+ * {@link ChronicleProvider}. Needs the JVM flags in the parent pom's {@code writecache.jvm.flags.chronicle}
+ * (Chronicle's reflective mapping and direct-buffer address access).
  */
 public final class ChronicleBytesPersistentMemory implements PersistentMemory {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
@@ -173,7 +180,7 @@ public final class ChronicleBytesPersistentMemory implements PersistentMemory {
     }
 
     /** @return the address of the mapping, for diagnostics that inspect its pages. */
-    long address() {
+    public long address() {
         return address;
     }
 
@@ -223,13 +230,13 @@ public final class ChronicleBytesPersistentMemory implements PersistentMemory {
 
     @Override
     public long getLongAtomic(final long offset) {
-        checkRange(SegmentMemory.checkAligned(offset), Long.BYTES);
+        checkRange(PersistentMemory.checkAligned(offset), Long.BYTES);
         return littleEndian(store.readVolatileLong(offset));
     }
 
     @Override
     public void putLongAtomic(final long offset, final long value) {
-        checkRange(SegmentMemory.checkAligned(offset), Long.BYTES);
+        checkRange(PersistentMemory.checkAligned(offset), Long.BYTES);
         store.writeVolatileLong(offset, littleEndian(value));
     }
 

@@ -1,4 +1,4 @@
-package org.writecache.writeback;
+package org.writecache.writeback.disruptor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +11,8 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import org.writecache.BlockDevice;
+import org.writecache.writeback.WritebackBatch;
+import org.writecache.writeback.WritebackPipeline;
 
 /**
  * A two-stage writeback pipeline: the writeback thread copies runs out of the cache into the slots of an LMAX
