@@ -71,6 +71,11 @@ final class UnclosableMemory implements PersistentMemory {
     }
 
     @Override
+    public int crc32c(final long offset, final int length) {
+        return inner.crc32c(offset, length);
+    }
+
+    @Override
     public void fill(final long offset, final long length, final byte value) {
         inner.fill(offset, length, value);
     }
