@@ -1,6 +1,8 @@
 package org.writecache;
 
 import org.writecache.format.CacheLayout;
+import org.writecache.format.EntryClass;
+import org.writecache.format.EntryClassifier;
 import org.writecache.freelist.FreeList;
 import org.writecache.index.BlockIndex;
 
@@ -9,7 +11,7 @@ import org.writecache.index.BlockIndex;
  *
  * <ul>
  *   <li>free entries go to the freelist;</li>
- *   <li>uncommitted entries (seq at or above the commit count) are freed on media, so a later commit cannot turn
+ *   <li>uncommitted entries (seq at the commit count) are freed on media, so a later commit cannot turn
  *       them into committed garbage, and go to the freelist;</li>
  *   <li>of two committed entries for one device block, the higher seq wins and the other is freed; equal seqs put
  *       the cache in the error state (dm-writecache's rule);</li>
@@ -18,6 +20,8 @@ import org.writecache.index.BlockIndex;
  *       instead would silently serve older data from the backing device in place of a committed write, so the open
  *       refuses and leaves the choice (restore the file, or format over it) to the operator.</li>
  * </ul>
+ * The classification of entries and the choice between duplicates are {@link EntryClassifier}'s, shared with the
+ * offline {@link CacheInspector}.
  * The write order is rebuilt by seq, oldest first, so writeback after reopen still takes the oldest data first.
  */
 final class Recovery {
@@ -37,7 +41,7 @@ final class Recovery {
     private static final int CHUNK = 4096;
 
     private final CacheLayout layout;
-    private final long deviceBlocks;
+    private final EntryClassifier classifier;
     private final BlockIndex index;
     private final byte[] state;
     private final long seq;
@@ -55,10 +59,10 @@ final class Recovery {
     private Recovery(final CacheLayout layout, final long deviceBlocks, final BlockIndex index, final byte[] state)
         throws CorruptCacheException {
         this.layout = layout;
-        this.deviceBlocks = deviceBlocks;
         this.index = index;
         this.state = state;
         this.seq = layout.seqCount();
+        this.classifier = new EntryClassifier(layout, seq, deviceBlocks);
         this.seqs = new long[layout.blockCount()];
         this.free = new int[layout.blockCount()];
     }
@@ -81,14 +85,13 @@ final class Recovery {
     /** The common cases inline (free; committed and first for its device block), everything else out of line. */
     private void scan(final int from, final int to) throws CorruptCacheException {
         for (int i = from; i < to; i++) {
-            layout.readEntry(i, e);
-            if (e.state == CacheLayout.Entry.State.FREE) {
+            final EntryClass c = classifier.classify(i, e);
+            if (c == EntryClass.FREE) {
                 free[freeCount++] = i;
-            } else if (e.state == CacheLayout.Entry.State.USED && e.seq < seq && e.deviceBlock < deviceBlocks
-                && index.mapIfAbsent(e.deviceBlock, i) < 0) {
+            } else if (c == EntryClass.COMMITTED && index.mapIfAbsent(e.deviceBlock, i) < 0) {
                 committed(i, e.seq);
             } else {
-                unusual(i);
+                unusual(i, c);
             }
         }
     }
@@ -100,45 +103,36 @@ final class Recovery {
         maxSeq = Math.max(maxSeq, s);
     }
 
-    /** An entry that is corrupt, uncommitted, out of range, or a second one for its device block. */
-    private void unusual(final int i) throws CorruptCacheException {
-        if (e.state == CacheLayout.Entry.State.CORRUPT) {
-            throw new CorruptCacheException(String.format(
-                "entry %d (offset %d) fails its checksum: the cache metadata is corrupt", i, layout.entryOffset(i)));
+    /** An entry that refuses the open, is uncommitted, or is a second committed one for its device block. */
+    private void unusual(final int i, final EntryClass c) throws CorruptCacheException {
+        if (c.refusesOpen()) {
+            throw new CorruptCacheException(classifier.problem(i, c, e));
         }
-        if (e.seq > seq) {
-            throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i) + ") has seq " + e.seq
-                + " above the commit count " + seq);
-        }
-        if (e.seq == seq) {
+        if (c == EntryClass.UNCOMMITTED) {
             layout.freeEntry(i);
             layout.flushEntry(i);
             free[freeCount++] = i;
             uncommitted++;
             return;
         }
-        if (e.deviceBlock >= deviceBlocks) {
-            throw new CorruptCacheException("entry " + i + " (offset " + layout.entryOffset(i) + ") maps device block "
-                + e.deviceBlock + ", beyond the backing device of " + deviceBlocks + " blocks");
-        }
         final int existing = index.get(e.deviceBlock);
         layout.readEntry(existing, other);
-        if (other.seq == e.seq) {
-            if (error == null) {
-                error = "entries " + existing + " and " + i + " both hold device block " + e.deviceBlock + " at seq "
-                    + e.seq;
-            }
-            state[i] = BlockState.SUPERSEDED;
-            return;
-        }
         final int loser;
-        if (other.seq < e.seq) {
-            loser = existing;
-            index.unmap(existing);
-            index.map(e.deviceBlock, i);
-            committed(i, e.seq);
-        } else {
-            loser = i;
+        switch (EntryClassifier.resolve(other.seq, e.seq)) {
+            case CONFLICT -> {
+                if (error == null) {
+                    error = EntryClassifier.conflict(existing, i, e.deviceBlock, e.seq);
+                }
+                state[i] = BlockState.SUPERSEDED;
+                return;
+            }
+            case REPLACE -> {
+                loser = existing;
+                index.unmap(existing);
+                index.map(e.deviceBlock, i);
+                committed(i, e.seq);
+            }
+            default -> loser = i;
         }
         state[loser] = BlockState.FREE;
         layout.freeEntry(loser);

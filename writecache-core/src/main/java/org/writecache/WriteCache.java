@@ -150,12 +150,14 @@ public final class WriteCache implements AutoCloseable {
                     throw new IllegalArgumentException("backing device of " + device.size() + " bytes must hold 1 to "
                         + (CacheLayout.MAX_DEVICE_BLOCKS - 1) + " blocks of " + config.blockSize());
                 }
-                final long n = CacheLayout.blocksThatFit(pm.size() - config.startOffset(), config.blockSize());
+                final long n = CacheLayout.blocksThatFit(pm.size() - config.startOffset(), config.blockSize(),
+                    config.dataChecksum());
                 if (n < 1) {
                     throw new IllegalArgumentException("cache region of " + (pm.size() - config.startOffset())
                         + " bytes is smaller than its metadata plus one block of " + config.blockSize());
                 }
-                layout = CacheLayout.format(pm, config.startOffset(), config.blockSize(), (int) n, device.size());
+                layout = CacheLayout.format(pm, config.startOffset(), config.blockSize(), (int) n, device.size(),
+                    config.dataChecksum());
             } else {
                 layout = CacheLayout.open(pm, config.startOffset(), config.blockSize());
                 if (device.size() < layout.deviceSize()) {
@@ -299,6 +301,15 @@ public final class WriteCache implements AutoCloseable {
     /** @return a snapshot of the cache's state and counters. */
     public CacheStatus status() {
         return engine.status();
+    }
+
+    /**
+     * @return the device blocks whose cached copies failed their data checksum and are kept as bad blocks: never
+     *     written back, every read of them fails with {@link DataChecksumException} until the block is overwritten or
+     *     discarded. Ascending; empty on a healthy cache or one without data checksums.
+     */
+    public long[] badBlocks() {
+        return engine.badBlocks();
     }
 
     /** @return how writers have waited for free blocks under the configured {@link WaitPolicy}. */

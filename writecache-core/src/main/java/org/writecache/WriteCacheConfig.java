@@ -15,6 +15,7 @@ import java.util.Set;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.writecache.format.CacheLayout;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.writeback.WritebackPipeline;
 import org.writecache.pmem.PmemBackend;
@@ -101,11 +102,23 @@ public final class WriteCacheConfig {
     /** Default pipeline. */
     public static final WritebackPipeline.Kind WRITEBACK_PIPELINE_DEFAULT = WritebackPipeline.Kind.SEQUENTIAL;
 
+    /**
+     * Data checksums, chosen when the cache is formatted and recorded in it: {@code crc32c} (format version 2, a
+     * CRC-32C of every data block in its entry) or {@code none} (format version 1). Opening uses what the file records.
+     */
+    public static final String DATA_CHECKSUM = "data.checksum";
+    /** Default of {@link #DATA_CHECKSUM}. */
+    public static final DataChecksum DATA_CHECKSUM_DEFAULT = DataChecksum.DEFAULT;
+    /** Verify the checksum of every cached block a read returns (caches with data checksums only). */
+    public static final String VERIFY_READS = "data.verify.reads";
+    /** Verify every committed data block when the cache is opened; blocks that fail are kept as bad blocks. */
+    public static final String SCRUB_ON_OPEN = "scrub.on.open";
+
     private static final Set<String> KNOWN = Set.of(CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
         BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
         WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, PMEM_BACKEND, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER,
         PAUSE,
-        FLUSH_ON_CLOSE, WRITEBACK_PIPELINE);
+        FLUSH_ON_CLOSE, WRITEBACK_PIPELINE, DATA_CHECKSUM, VERIFY_READS, SCRUB_ON_OPEN);
 
     private final Path cacheFile;
     private final long cacheSize;
@@ -131,6 +144,9 @@ public final class WriteCacheConfig {
     private final Duration pause;
     private final boolean flushOnClose;
     private final WritebackPipeline.Kind writebackPipeline;
+    private final DataChecksum dataChecksum;
+    private final boolean verifyReads;
+    private final boolean scrubOnOpen;
     private final NanoClock clock;
 
     private WriteCacheConfig(final Builder b) {
@@ -158,6 +174,9 @@ public final class WriteCacheConfig {
         pause = b.pause;
         flushOnClose = b.flushOnClose;
         writebackPipeline = b.writebackPipeline;
+        dataChecksum = b.dataChecksum;
+        verifyReads = b.verifyReads;
+        scrubOnOpen = b.scrubOnOpen;
         clock = b.clock;
     }
 
@@ -193,6 +212,9 @@ public final class WriteCacheConfig {
         b.pause = pause;
         b.flushOnClose = flushOnClose;
         b.writebackPipeline = writebackPipeline;
+        b.dataChecksum = dataChecksum;
+        b.verifyReads = verifyReads;
+        b.scrubOnOpen = scrubOnOpen;
         b.clock = clock;
         return b;
     }
@@ -326,6 +348,21 @@ public final class WriteCacheConfig {
         return writebackPipeline;
     }
 
+    /** @return the data checksum a format writes (an open uses what the cache file records). */
+    public DataChecksum dataChecksum() {
+        return dataChecksum;
+    }
+
+    /** @return whether reads of cached blocks verify their checksum (when the cache has data checksums). */
+    public boolean verifyReads() {
+        return verifyReads;
+    }
+
+    /** @return whether opening a cache verifies every committed data block. */
+    public boolean scrubOnOpen() {
+        return scrubOnOpen;
+    }
+
     /** @return the clock for every time-based behaviour. */
     public NanoClock clock() {
         return clock;
@@ -358,6 +395,9 @@ public final class WriteCacheConfig {
         m.put(PAUSE, pause.toMillis() + "ms");
         m.put(FLUSH_ON_CLOSE, Boolean.toString(flushOnClose));
         m.put(WRITEBACK_PIPELINE, writebackPipeline.name().toLowerCase(Locale.ROOT));
+        m.put(DATA_CHECKSUM, dataChecksum.label());
+        m.put(VERIFY_READS, Boolean.toString(verifyReads));
+        m.put(SCRUB_ON_OPEN, Boolean.toString(scrubOnOpen));
         return m;
     }
 
@@ -392,6 +432,9 @@ public final class WriteCacheConfig {
         private Duration pause = Duration.ZERO;
         private boolean flushOnClose;
         private WritebackPipeline.Kind writebackPipeline = WRITEBACK_PIPELINE_DEFAULT;
+        private DataChecksum dataChecksum = DATA_CHECKSUM_DEFAULT;
+        private boolean verifyReads = true;
+        private boolean scrubOnOpen;
         private NanoClock clock = new SystemNanoClock();
 
         private Builder() {
@@ -442,6 +485,9 @@ public final class WriteCacheConfig {
                     case PAUSE -> pause(Units.parseDuration(value));
                     case FLUSH_ON_CLOSE -> flushOnClose(Units.parseBoolean(value));
                     case WRITEBACK_PIPELINE -> writebackPipeline(Units.parseEnum(WritebackPipeline.Kind.class, value));
+                    case DATA_CHECKSUM -> dataChecksum(DataChecksum.parse(value));
+                    case VERIFY_READS -> verifyReads(Units.parseBoolean(value));
+                    case SCRUB_ON_OPEN -> scrubOnOpen(Units.parseBoolean(value));
                     default -> throw new IllegalArgumentException("unknown property '" + name + "': known ones are "
                         + KNOWN.stream().sorted().toList());
                 }
@@ -595,6 +641,24 @@ public final class WriteCacheConfig {
             return this;
         }
 
+        /** @see WriteCacheConfig#DATA_CHECKSUM */
+        public Builder dataChecksum(final DataChecksum v) {
+            dataChecksum = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#VERIFY_READS */
+        public Builder verifyReads(final boolean v) {
+            verifyReads = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#SCRUB_ON_OPEN */
+        public Builder scrubOnOpen(final boolean v) {
+            scrubOnOpen = v;
+            return this;
+        }
+
         /** The clock for autocommit time and every other time-based behaviour; tests inject a manual one. */
         public Builder clock(final NanoClock v) {
             clock = v;
@@ -639,14 +703,15 @@ public final class WriteCacheConfig {
             require(!pause.isNegative(), PAUSE + " must not be negative: " + pause);
             Objects.requireNonNull(writebackPipeline, WRITEBACK_PIPELINE);
             Objects.requireNonNull(pmemBackend, PMEM_BACKEND);
+            Objects.requireNonNull(dataChecksum, DATA_CHECKSUM);
             requireAvailable(writebackPipeline::requireAvailable);
             requireAvailable(pmemBackend::requireAvailable);
             Objects.requireNonNull(clock, "clock");
             final long regionBytes = cacheSize - startOffset;
-            require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,
+            require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize, dataChecksum) >= 1,
                 CACHE_SIZE + " of " + cacheSize + " bytes (from offset " + startOffset
                     + ") is smaller than the cache metadata plus one block of " + blockSize + " bytes");
-            require(CacheLayout.blocksThatFit(regionBytes, blockSize) <= Integer.MAX_VALUE,
+            require(CacheLayout.blocksThatFit(regionBytes, blockSize, dataChecksum) <= Integer.MAX_VALUE,
                 CACHE_SIZE + " of " + cacheSize + " bytes holds more than 2^31-1 blocks of " + blockSize);
             return new WriteCacheConfig(this);
         }

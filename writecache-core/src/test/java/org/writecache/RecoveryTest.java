@@ -12,22 +12,34 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.writecache.format.CacheLayout;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
 
-/** Recovery rules (design notes, section 3), on entries written by hand through the layout descriptor. */
+/**
+ * Recovery rules (design notes, section 3), on entries written by hand through the layout descriptor, in both format
+ * versions.
+ */
+@ParameterizedClass
+@EnumSource(DataChecksum.class)
 class RecoveryTest {
     private static final int BS = 4096;
 
     @RegisterExtension
     final TestFiles files = new TestFiles();
 
+    @Parameter
+    DataChecksum checksum;
+
     private WriteCacheConfig formatted() throws IOException {
         final WriteCacheConfig cfg = WriteCacheConfig.builder()
             .cacheFile(files.cacheFile()).cacheSize(1 << 20)
-            .backingFile(files.backingFile()).backingSize(4L << 20)
+            .backingFile(files.backingFile()).backingSize(4L << 20).dataChecksum(checksum)
             .background(false).build();
         WriteCache.format(cfg).close();
         return cfg;
@@ -40,6 +52,9 @@ class RecoveryTest {
             for (final long[] e : entries) {
                 l.writeEntry((int) e[0], e[1], e[2]);
                 pm.copyFrom(block((int) e[0] + 100), 0, l.blockOffset((int) e[0]), BS);
+                if (l.dataChecksum().enabled()) {
+                    l.writeDataCrc((int) e[0], e[1], e[2], l.dataCrc((int) e[0]));
+                }
             }
             l.commit(commit);
             pm.persist(0, pm.size());

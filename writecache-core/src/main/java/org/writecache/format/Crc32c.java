@@ -45,6 +45,11 @@ public final class Crc32c {
         return ~update(update(-1, a), b);
     }
 
+    /** @return CRC-32C of the 24 little-endian bytes of {@code a}, {@code b} then {@code c}. */
+    public static int of(final long a, final long b, final long c) {
+        return ~update(update(update(-1, a), b), c);
+    }
+
     /** @return CRC-32C of the little-endian bytes of {@code words}. */
     public static int of(final long... words) {
         int crc = -1;

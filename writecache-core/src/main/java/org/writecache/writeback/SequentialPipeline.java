@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 
 import org.writecache.BlockDevice;
 
-/** Copies each run into one staging buffer of {@code jobs} blocks and writes it, on the writeback thread. */
+/**
+ * Copies each run into one staging buffer of {@code jobs} blocks and writes it, on the writeback thread; a block that
+ * fails its checksum splits its run around it.
+ */
 final class SequentialPipeline implements WritebackPipeline {
     private final BlockDevice device;
     private final ByteBuffer staging;
@@ -21,19 +24,21 @@ final class SequentialPipeline implements WritebackPipeline {
     public void write(final WritebackBatch batch, final boolean syncEachRun) throws IOException {
         for (int r = 0; r < batch.runs(); r++) {
             final int n = batch.runLength(r);
-            staging.clear();
-            batch.copyRun(r, 0, n, staging, 0);
-            staging.limit(n * blockSize);
-            final long at = batch.runDeviceBlock(r) * blockSize;
-            try {
-                device.write(at, staging);
-                if (syncEachRun) {
-                    device.sync();
+            final long runAt = batch.runDeviceBlock(r) * blockSize;
+            for (int from = 0; from < n; ) {
+                final int good = batch.copyRun(r, from, n - from, staging.clear(), 0);
+                if (good > 0) {
+                    write(batch, runAt + (long) from * blockSize, good);
                 }
-            } catch (final IOException e) {
-                throw WritebackBatch.failure(at, (long) n * blockSize, e);
+                from += good < n - from ? good + 1 : good; // a block that failed its checksum is skipped
             }
-            batch.countIo();
+            if (syncEachRun) {
+                try {
+                    device.sync();
+                } catch (final IOException e) {
+                    throw WritebackBatch.failure(runAt, (long) n * blockSize, e);
+                }
+            }
         }
         if (!syncEachRun) {
             try {
@@ -42,6 +47,16 @@ final class SequentialPipeline implements WritebackPipeline {
                 throw batch.syncFailure(e);
             }
         }
+    }
+
+    private void write(final WritebackBatch batch, final long at, final int blocks) throws IOException {
+        staging.limit(blocks * blockSize).position(0);
+        try {
+            device.write(at, staging);
+        } catch (final IOException e) {
+            throw WritebackBatch.failure(at, (long) blocks * blockSize, e);
+        }
+        batch.countIo();
     }
 
     @Override
