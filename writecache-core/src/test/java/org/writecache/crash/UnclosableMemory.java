@@ -8,10 +8,11 @@ import org.writecache.pmem.PersistentMemory;
  * Passes everything to another region except {@link #close()}, so a cache can be closed and reopened on the same
  * recording {@link org.writecache.pmem.crash.CrashSimulatingMemory} in the middle of a workload.
  */
-final class UnclosableMemory implements PersistentMemory {
+public final class UnclosableMemory implements PersistentMemory {
     private final PersistentMemory inner;
 
-    UnclosableMemory(final PersistentMemory inner) {
+    /** @param inner the region every call but {@link #close()} goes to. */
+    public UnclosableMemory(final PersistentMemory inner) {
         this.inner = inner;
     }
 
