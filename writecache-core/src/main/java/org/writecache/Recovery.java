@@ -46,9 +46,11 @@ final class Recovery {
     private final byte[] state;
     private final long seq;
     private final CacheLayout.Entry e = new CacheLayout.Entry();
-    private final CacheLayout.Entry other = new CacheLayout.Entry();
     private final long[] seqs;
     private final int[] free;
+    /** Committed entries found by the scan, {@code deviceBlock << 31 | block}, for {@link BlockIndex#mapAll}. */
+    private final long[] found;
+    private int foundCount;
     private int freeCount;
     private int uncommitted;
     private int duplicates;
@@ -65,6 +67,7 @@ final class Recovery {
         this.classifier = new EntryClassifier(layout, seq, deviceBlocks);
         this.seqs = new long[layout.blockCount()];
         this.free = new int[layout.blockCount()];
+        this.found = new long[layout.blockCount()];
     }
 
     static Result run(final CacheLayout layout, final long deviceBlocks, final BlockIndex index, final byte[] state,
@@ -74,6 +77,7 @@ final class Recovery {
         for (int from = 0; from < n; from += CHUNK) {
             r.scan(from, Math.min(n, from + CHUNK));
         }
+        index.mapAll(r.found, r.foundCount, r::duplicate);
         if (r.duplicates > 0 || r.uncommitted > 0) {
             layout.memory().fence();
         }
@@ -82,13 +86,18 @@ final class Recovery {
         return new Result(r.seq, index.mapped(), r.uncommitted, r.duplicates, r.error);
     }
 
-    /** The common cases inline (free; committed and first for its device block), everything else out of line. */
+    /**
+     * The common cases inline (free; committed, collected for the index), everything else out of line. The index is
+     * filled after the scan, in slot order ({@link BlockIndex#mapAll}): inserting each entry as it is read would
+     * touch the table at random, which dominated the open of a large cache.
+     */
     private void scan(final int from, final int to) throws CorruptCacheException {
         for (int i = from; i < to; i++) {
             final EntryClass c = classifier.classify(i, e);
             if (c == EntryClass.FREE) {
                 free[freeCount++] = i;
-            } else if (c == EntryClass.COMMITTED && index.mapIfAbsent(e.deviceBlock, i) < 0) {
+            } else if (c == EntryClass.COMMITTED) {
+                found[foundCount++] = e.deviceBlock << 31 | i;
                 committed(i, e.seq);
             } else {
                 unusual(i, c);
@@ -103,42 +112,50 @@ final class Recovery {
         maxSeq = Math.max(maxSeq, s);
     }
 
-    /** An entry that refuses the open, is uncommitted, or is a second committed one for its device block. */
+    /** An entry that refuses the open or is uncommitted. */
     private void unusual(final int i, final EntryClass c) throws CorruptCacheException {
         if (c.refusesOpen()) {
             throw new CorruptCacheException(classifier.problem(i, c, e));
         }
-        if (c == EntryClass.UNCOMMITTED) {
-            layout.freeEntry(i);
-            layout.flushEntry(i);
-            free[freeCount++] = i;
-            uncommitted++;
-            return;
-        }
-        final int existing = index.get(e.deviceBlock);
-        layout.readEntry(existing, other);
+        layout.freeEntry(i);
+        layout.flushEntry(i);
+        free[freeCount++] = i;
+        uncommitted++;
+    }
+
+    /**
+     * Two committed entries hold one device block: the one {@link EntryClassifier#resolve} keeps stays mapped, the
+     * other is freed on media; equal seqs put the cache in the error state and leave both on media.
+     *
+     * @return the cache block that stays mapped.
+     */
+    private int duplicate(final int first, final int second) {
+        final long deviceBlock = index.keyOf(first);
+        final int keep;
         final int loser;
-        switch (EntryClassifier.resolve(other.seq, e.seq)) {
+        switch (EntryClassifier.resolve(seqs[first], seqs[second])) {
             case CONFLICT -> {
                 if (error == null) {
-                    error = EntryClassifier.conflict(existing, i, e.deviceBlock, e.seq);
+                    error = EntryClassifier.conflict(first, second, deviceBlock, seqs[second]);
                 }
-                state[i] = BlockState.SUPERSEDED;
-                return;
+                state[second] = BlockState.SUPERSEDED;
+                return first;
             }
             case REPLACE -> {
-                loser = existing;
-                index.unmap(existing);
-                index.map(e.deviceBlock, i);
-                committed(i, e.seq);
+                keep = second;
+                loser = first;
             }
-            default -> loser = i;
+            default -> {
+                keep = first;
+                loser = second;
+            }
         }
         state[loser] = BlockState.FREE;
         layout.freeEntry(loser);
         layout.flushEntry(loser);
         free[freeCount++] = loser;
         duplicates++;
+        return keep;
     }
 
     /**
