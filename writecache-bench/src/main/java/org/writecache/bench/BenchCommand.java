@@ -38,6 +38,7 @@ import org.writecache.bench.scale.ScaleBench;
 import org.writecache.bench.workload.Shape;
 import org.writecache.bench.workload.Workload;
 import org.writecache.bench.workload.Workloads;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.PmemBackend;
 import picocli.CommandLine.Command;
@@ -254,7 +255,8 @@ public final class BenchCommand implements Callable<Integer> {
         final Workload w = c.workload();
         final WriteCacheConfig config = WriteCacheConfig.builder().cacheFile(cache)
             .cacheSize(w.cacheSize(cacheSize)).backingFile(backing).backingSize(backingSize).blockSize(blockSize)
-            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).background(w.background()).forceFormat(true)
+            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).dataChecksum(c.checksum())
+            .background(w.background()).forceFormat(true)
             .prefault(true).build();
         try (WriteCache wc = WriteCache.format(config)) {
             final Shape shape = Shape.of(wc.blockSize(), wc.cacheBlocks(), wc.size() / wc.blockSize());
@@ -288,6 +290,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "seq-write-fua", "rand-write-fua" -> {
                     for (final FlushPolicy f : flushPolicies) {
                         cases.add(new BenchCase(w, 1, wait, f, false, main));
+                        if (name.equals("rand-write-fua")) {
+                            cases.add(new BenchCase(w, 1, wait, f, false, main).with(DataChecksum.NONE));
+                        }
                     }
                     if (name.equals("rand-write-fua")) {
                         threads.stream().filter(t -> t > 1)
@@ -302,6 +307,9 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                 }
                 default -> cases.add(new BenchCase(w, 1, wait, primary, false, main));
+            }
+            if (name.equals("cached-read") || name.equals("writeback")) {
+                cases.add(new BenchCase(w, 1, wait, primary, false, main).with(DataChecksum.NONE));
             }
             if (name.equals("rand-write-fua") || name.equals("seq-write-autocommit") || name.equals("cached-read")) {
                 backends.stream().skip(1).forEach(b -> cases.add(new BenchCase(w, 1, wait, primary, false, b)));
