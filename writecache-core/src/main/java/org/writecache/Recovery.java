@@ -46,7 +46,6 @@ final class Recovery {
     private final byte[] state;
     private final long seq;
     private final CacheLayout.Entry e = new CacheLayout.Entry();
-    private final long[] seqs;
     private final int[] free;
     /** Committed entries found by the scan, {@code deviceBlock << 31 | block}, for {@link BlockIndex#mapAll}. */
     private final long[] found;
@@ -65,7 +64,6 @@ final class Recovery {
         this.state = state;
         this.seq = layout.seqCount();
         this.classifier = new EntryClassifier(layout, seq, deviceBlocks);
-        this.seqs = new long[layout.blockCount()];
         this.free = new int[layout.blockCount()];
         this.found = new long[layout.blockCount()];
     }
@@ -82,7 +80,7 @@ final class Recovery {
             layout.memory().fence();
         }
         freeList.addAll(r.free, r.freeCount);
-        linkOldestFirst(index, state, r.seqs, n, r.minSeq, r.maxSeq);
+        linkOldestFirst(index, state, layout, n, r.minSeq, r.maxSeq);
         return new Result(r.seq, index.mapped(), r.uncommitted, r.duplicates, r.error);
     }
 
@@ -107,7 +105,6 @@ final class Recovery {
 
     private void committed(final int i, final long s) {
         state[i] = BlockState.COMMITTED;
-        seqs[i] = s;
         minSeq = Math.min(minSeq, s);
         maxSeq = Math.max(maxSeq, s);
     }
@@ -131,12 +128,13 @@ final class Recovery {
      */
     private int duplicate(final int first, final int second) {
         final long deviceBlock = index.keyOf(first);
+        final long seq = layout.seqOf(second);
         final int keep;
         final int loser;
-        switch (EntryClassifier.resolve(seqs[first], seqs[second])) {
+        switch (EntryClassifier.resolve(layout.seqOf(first), seq)) {
             case CONFLICT -> {
                 if (error == null) {
-                    error = EntryClassifier.conflict(first, second, deviceBlock, seqs[second]);
+                    error = EntryClassifier.conflict(first, second, deviceBlock, seq);
                 }
                 state[second] = BlockState.SUPERSEDED;
                 return first;
@@ -159,12 +157,13 @@ final class Recovery {
     }
 
     /**
-     * Links every committed block into the write order by seq, oldest at the tail. Seqs usually span a small range
-     * (a commit covers many blocks), so a counting sort over the range does it in linear time; a wide range falls
-     * back to a comparison sort of packed (rank, block) keys.
+     * Links every committed block into the write order by seq, oldest at the tail, reading each seq from its entry
+     * again (block by block, so sequentially) rather than keeping 8 bytes a block on the heap while the cache opens.
+     * Seqs usually span a small range (a commit covers many blocks), so a counting sort over the range does it in
+     * linear time; a wide range falls back to a comparison sort of packed (rank, block) keys.
      */
-    private static void linkOldestFirst(final BlockIndex index, final byte[] state, final long[] seqs, final int n,
-                                        final long minSeq, final long maxSeq) {
+    private static void linkOldestFirst(final BlockIndex index, final byte[] state, final CacheLayout layout,
+                                        final int n, final long minSeq, final long maxSeq) {
         if (minSeq > maxSeq) {
             return;
         }
@@ -173,7 +172,7 @@ final class Recovery {
             final int[] starts = new int[(int) range + 1];
             for (int i = 0; i < n; i++) {
                 if (state[i] == BlockState.COMMITTED) {
-                    starts[(int) (seqs[i] - minSeq) + 1]++;
+                    starts[(int) (layout.seqOf(i) - minSeq) + 1]++;
                 }
             }
             for (int r = 1; r <= range; r++) {
@@ -182,7 +181,7 @@ final class Recovery {
             final int[] sorted = new int[starts[(int) range]];
             for (int i = 0; i < n; i++) {
                 if (state[i] == BlockState.COMMITTED) {
-                    sorted[starts[(int) (seqs[i] - minSeq)]++] = i;
+                    sorted[starts[(int) (layout.seqOf(i) - minSeq)]++] = i;
                 }
             }
             for (final int b : sorted) {
@@ -190,17 +189,17 @@ final class Recovery {
             }
             return;
         }
-        final long[] distinct = java.util.Arrays.stream(seqs).distinct().sorted().toArray();
-        final long[] packed = new long[n];
-        int count = 0;
-        for (int i = 0; i < n; i++) {
-            if (state[i] == BlockState.COMMITTED) {
-                packed[count++] = ((long) java.util.Arrays.binarySearch(distinct, seqs[i]) << 31) | i;
-            }
+        final int[] blocks = java.util.stream.IntStream.range(0, n).filter(i -> state[i] == BlockState.COMMITTED)
+            .toArray();
+        final long[] distinct = java.util.Arrays.stream(blocks).mapToLong(layout::seqOf).sorted().distinct()
+            .toArray();
+        final long[] packed = new long[blocks.length];
+        for (int k = 0; k < blocks.length; k++) {
+            packed[k] = ((long) java.util.Arrays.binarySearch(distinct, layout.seqOf(blocks[k])) << 31) | blocks[k];
         }
-        java.util.Arrays.sort(packed, 0, count);
-        for (int k = 0; k < count; k++) {
-            index.linkNewest((int) (packed[k] & 0x7FFF_FFFFL));
+        java.util.Arrays.sort(packed);
+        for (final long p : packed) {
+            index.linkNewest((int) (p & 0x7FFF_FFFFL));
         }
     }
 }

@@ -127,8 +127,19 @@ class RecoveryTest {
 
     @Test
     void writebackAfterReopenTakesTheOldestBlocksFirst() throws IOException {
+        writebackTakesTheOldestFirst(new long[][] {{0, 5, 4}, {1, 6, 0}, {2, 7, 2}}, 5);
+    }
+
+    /** Seqs spread wider than four times the block count: the write order is rebuilt by a comparison sort. */
+    @Test
+    void writebackAfterReopenTakesTheOldestBlocksFirstOverAWideRangeOfSeqs() throws IOException {
+        writebackTakesTheOldestFirst(new long[][] {{0, 5, 5000}, {1, 6, 3}, {2, 7, 2000}}, 6000);
+    }
+
+    /** Entry 1 (device block 6) is the oldest: one writeback job writes it first. */
+    private void writebackTakesTheOldestFirst(final long[][] entries, final long commit) throws IOException {
         final WriteCacheConfig cfg = formatted();
-        edit(cfg.cacheFile(), new long[][] {{0, 5, 4}, {1, 6, 0}, {2, 7, 2}}, 5);
+        edit(cfg.cacheFile(), entries, commit);
         final WriteCacheConfig one = cfg.toBuilder().writebackJobs(1).highWatermark(0).lowWatermark(0).build();
         try (WriteCache c = WriteCache.open(one)) {
             c.doWork();
@@ -137,7 +148,13 @@ class RecoveryTest {
             try (var ch = java.nio.channels.FileChannel.open(cfg.backingFile())) {
                 final ByteBuffer b = ByteBuffer.allocate(BS);
                 ch.read(b, 6L * BS);
-                assertArrayEquals(block(101), b.array(), "seq 0 is the oldest");
+                assertArrayEquals(block(101), b.array(), "the lowest seq is the oldest");
+            }
+            c.doWork();
+            try (var ch = java.nio.channels.FileChannel.open(cfg.backingFile())) {
+                final ByteBuffer b = ByteBuffer.allocate(BS);
+                ch.read(b, 7L * BS);
+                assertArrayEquals(block(102), b.array(), "then the next lowest");
             }
         }
     }

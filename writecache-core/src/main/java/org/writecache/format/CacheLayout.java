@@ -352,6 +352,11 @@ public final class CacheLayout {
         return pm.crc32c(blockOffset(block), blockSize);
     }
 
+    /** @return the seq word of entry {@code block} as stored, unchecked: for an entry already read and classified. */
+    public long seqOf(final int block) {
+        return pm.getLong(entryOffset(block) + 8);
+    }
+
     /** Decodes entry {@code block} into {@code out}. */
     public void readEntry(final int block, final Entry out) {
         final long off = entryOffset(block);
