@@ -11,6 +11,7 @@ import org.writecache.format.CacheLayout;
 import org.writecache.format.DataChecksum;
 import org.writecache.format.EntryClass;
 import org.writecache.format.EntryClassifier;
+import org.writecache.format.EntryScanner;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
 
@@ -127,6 +128,7 @@ public final class CacheInspector {
         final Long2LongHashMap newest = new Long2LongHashMap(-1);
         final List<String> problems = new ArrayList<>();
         final List<BadBlock> bad = new ArrayList<>();
+        final EntryScanner scanner;
         final CacheLayout.Entry e = new CacheLayout.Entry();
         final CacheLayout.Entry other = new CacheLayout.Entry();
         int free;
@@ -137,12 +139,22 @@ public final class CacheInspector {
         Scan(final CacheLayout layout) throws CorruptCacheException {
             this.layout = layout;
             this.n = layout.blockCount();
+            this.scanner = new EntryScanner(layout);
             this.classifier = new EntryClassifier(layout, layout.seqCount(), layout.deviceSize() / layout.blockSize());
+        }
+
+        /** @return the class of entry {@code i}, decoded into {@link #e}, read a chunk at a time. */
+        private EntryClass classify(final int i) {
+            if (i % EntryScanner.CHUNK == 0) {
+                scanner.load(i, Math.min(EntryScanner.CHUNK, n - i));
+            }
+            scanner.decode(i, e);
+            return classifier.classify(e);
         }
 
         void entries(final Consumer<EntryInfo> entries, final Progress progress) {
             for (int i = 0; i < n; i++) {
-                final EntryClass c = classifier.classify(i, e);
+                final EntryClass c = classify(i);
                 switch (c) {
                     case FREE -> free++;
                     case UNCOMMITTED -> uncommitted++;
@@ -182,7 +194,7 @@ public final class CacheInspector {
             final int total = newest.size();
             int done = 0;
             for (int i = 0; i < n; i++) {
-                if (classifier.classify(i, e) != EntryClass.COMMITTED || newest.get(e.deviceBlock) != i) {
+                if (classify(i) != EntryClass.COMMITTED || newest.get(e.deviceBlock) != i) {
                     continue;
                 }
                 final long stored = layout.storedDataCrc(i);

@@ -3,6 +3,7 @@ package org.writecache;
 import org.writecache.format.CacheLayout;
 import org.writecache.format.EntryClass;
 import org.writecache.format.EntryClassifier;
+import org.writecache.format.EntryScanner;
 import org.writecache.freelist.FreeList;
 import org.writecache.index.BlockIndex;
 
@@ -37,11 +38,12 @@ final class Recovery {
     record Result(long seq, int committed, int uncommitted, int duplicates, String error) {
     }
 
-    /** Entries scanned per call of {@link #scan}: small enough that the scan is compiled like any hot method. */
-    private static final int CHUNK = 4096;
+    /** Entries scanned per call of {@link #scan}: one chunk of the scanner, a call compiled like any hot method. */
+    private static final int CHUNK = EntryScanner.CHUNK;
 
     private final CacheLayout layout;
     private final EntryClassifier classifier;
+    private final EntryScanner scanner;
     private final BlockIndex index;
     private final byte[] state;
     private final long seq;
@@ -64,6 +66,7 @@ final class Recovery {
         this.state = state;
         this.seq = layout.seqCount();
         this.classifier = new EntryClassifier(layout, seq, deviceBlocks);
+        this.scanner = new EntryScanner(layout);
         this.free = new int[layout.blockCount()];
         this.found = new long[layout.blockCount()];
     }
@@ -90,8 +93,10 @@ final class Recovery {
      * touch the table at random, which dominated the open of a large cache.
      */
     private void scan(final int from, final int to) throws CorruptCacheException {
+        scanner.load(from, to - from);
         for (int i = from; i < to; i++) {
-            final EntryClass c = classifier.classify(i, e);
+            scanner.decode(i, e);
+            final EntryClass c = classifier.classify(e);
             if (c == EntryClass.FREE) {
                 free[freeCount++] = i;
             } else if (c == EntryClass.COMMITTED) {

@@ -10,6 +10,8 @@ import static org.writecache.WriteCacheTest.read;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -18,6 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.writecache.format.CacheLayout;
 import org.writecache.format.DataChecksum;
+import org.writecache.format.EntryClass;
+import org.writecache.format.EntryClassifier;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
 
@@ -123,6 +127,24 @@ class RecoveryTest {
         edit(cfg.cacheFile(), new long[][] {{4, 9, 8}}, 2);
         final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> WriteCache.open(cfg));
         assertTrue(e.getMessage().contains("entry 4") && e.getMessage().contains("seq 8"), e.getMessage());
+    }
+
+    /** Recovery and the offline inspector classify every entry alike: they share {@link EntryClassifier}. */
+    @Test
+    void theInspectorClassifiesEntriesAsRecoveryDoes() throws IOException {
+        final WriteCacheConfig cfg = formatted();
+        edit(cfg.cacheFile(), new long[][] {{0, 5, 2}, {1, 5, 1}, {2, 6, 3}, {3, 7, 0}, {4, 9, 8}, {5, 1024, 1}}, 3);
+        final Map<Integer, EntryClass> classes = new HashMap<>();
+        final CacheInspector.Report r = CacheInspector.inspect(cfg.cacheFile(), 0,
+            info -> classes.put(info.block(), info.state()), (w, d, t) -> { });
+        classes.values().removeIf(c -> c == EntryClass.FREE);
+        assertEquals(Map.of(0, EntryClass.COMMITTED, 1, EntryClass.COMMITTED, 2, EntryClass.UNCOMMITTED,
+            3, EntryClass.COMMITTED, 4, EntryClass.SEQ_AHEAD, 5, EntryClass.OUT_OF_RANGE), classes);
+        assertEquals(1, r.uncommitted(), "an entry above the commit count is not uncommitted: it is corrupt");
+        assertEquals(1, r.duplicates());
+        assertEquals(2, r.problems().size(), r.problems().toString());
+        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> WriteCache.open(cfg));
+        assertEquals(r.problems().get(0), e.getMessage(), "the same words for the same entry");
     }
 
     @Test

@@ -360,8 +360,11 @@ public final class CacheLayout {
     /** Decodes entry {@code block} into {@code out}. */
     public void readEntry(final int block, final Entry out) {
         final long off = entryOffset(block);
-        final long w0 = pm.getLong(off);
-        final long seq = pm.getLong(off + 8);
+        decode(block, pm.getLong(off), pm.getLong(off + 8), out);
+    }
+
+    /** Decodes entry {@code block} from its first two words into {@code out}. */
+    static void decode(final int block, final long w0, final long seq, final Entry out) {
         out.deviceBlock = w0 & 0xFFFFFFFFL;
         out.seq = seq;
         if (w0 == FREE || seq == FREE) {

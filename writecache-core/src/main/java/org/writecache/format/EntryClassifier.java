@@ -39,12 +39,6 @@ public final class EntryClassifier {
         return seqCount;
     }
 
-    /** Reads entry {@code block} into {@code e} and @return its class. */
-    public EntryClass classify(final int block, final CacheLayout.Entry e) {
-        layout.readEntry(block, e);
-        return classify(e);
-    }
-
     /** @return the class of an entry already decoded into {@code e}. */
     public EntryClass classify(final CacheLayout.Entry e) {
         if (e.state == CacheLayout.Entry.State.FREE) {
