@@ -33,6 +33,11 @@ public final class Waiter {
     Waiter next;
     /** Times woken in this episode. */
     int wakeups;
+    /**
+     * The next waiter woken in the same critical section, which this one unparks once it sees its own signal: written
+     * by the waker before {@link #signalled}, read and cleared by the owner after it.
+     */
+    Waiter chainNext;
 
     // ---- the owner's alone ----
     /** True from the first time it queued until its wait ends: the freelist knows it. */

@@ -5,8 +5,9 @@ package org.writecache.bench.wakeup;
  *
  * @param pool             the policy or peer.
  * @param writers          writer threads.
+ * @param maxNeed          blocks per allocation: 1, or 1 to this many (uniformly).
  * @param seconds          length of the measured interval.
- * @param allocations      blocks taken.
+ * @param allocations      allocations made (each of 1 to {@code maxNeed} blocks).
  * @param needMet          waits that ended with the need met another way (no block taken).
  * @param waitP50          allocation wait (request to block, including the fast path), median.
  * @param waitP99          99th percentile.
@@ -20,7 +21,7 @@ package org.writecache.bench.wakeup;
  * @param longestBlip      longest such interval.
  * @param stuckAtEnd       writers still waiting when the releaser had nothing more to free: stranded for good.
  */
-record Result(String pool, int writers, double seconds, long allocations, long needMet, long waitP50, long waitP99,
-              long waitP999, long waitMax, double perSecond, double cpuPerAllocation, long wakeups,
+record Result(String pool, int writers, int maxNeed, double seconds, long allocations, long needMet, long waitP50,
+              long waitP99, long waitP999, long waitMax, double perSecond, double cpuPerAllocation, long wakeups,
               long futileWakeups, long stranded, long longestBlip, int stuckAtEnd) {
 }
