@@ -11,7 +11,8 @@ import org.writecache.freelist.WaitStats;
  * Peer: a {@link Semaphore} counts free blocks, a lock-free array queue holds their numbers. The fair one is FIFO on
  * its fast path too ({@code tryAcquire(n, 0, unit)} honours the queue; plain {@code tryAcquire} would barge), as
  * direct hand-off is. A writer whose need is met after waiting cannot give up a semaphore acquire, so it takes the
- * permits and gives them straight back.
+ * permits and gives them straight back. Per allocation: one CAS on the permits when they are free (else a park in
+ * the semaphore's queue), and one lock-free poll per block number.
  */
 final class SemaphorePool implements BlockPool {
     private final Semaphore permits;
@@ -24,7 +25,7 @@ final class SemaphorePool implements BlockPool {
         this.permits = new Semaphore(blocks, fair);
         this.free = new ManyToManyConcurrentArrayQueue<>(blocks);
         for (int b = 0; b < blocks; b++) {
-            free.add(b);
+            free.offer(b);
         }
     }
 
@@ -50,6 +51,10 @@ final class SemaphorePool implements BlockPool {
         for (int i = 0; i < need; i++) {
             Integer b;
             while ((b = free.poll()) == null) {
+                if (closed) {
+                    giveBack(out, i);
+                    return CLOSED;
+                }
                 Thread.onSpinWait();
             }
             out[i] = b;
@@ -59,10 +64,17 @@ final class SemaphorePool implements BlockPool {
 
     @Override
     public void release(final int[] blocks, final int n) {
-        for (int i = 0; i < n; i++) {
-            free.add(blocks[i]);
-        }
+        giveBack(blocks, n);
         permits.release(n);
+    }
+
+    /** Puts block numbers back; an offer can fail while a poller that claimed a slot has not finished reading it. */
+    private void giveBack(final int[] blocks, final int n) {
+        for (int i = 0; i < n; i++) {
+            while (!free.offer(blocks[i])) {
+                Thread.onSpinWait();
+            }
+        }
     }
 
     @Override

@@ -2,7 +2,9 @@ package org.writecache.bench.wakeup;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -62,6 +64,12 @@ public final class WakeupCommand implements Callable<Integer> {
         description = "Probability that a writer that waited finds its need met on waking (default: ${DEFAULT-VALUE}).")
     private double needMet;
 
+    @Option(names = "--rounds", defaultValue = "3",
+        description = "Rounds of the whole grid, interleaved; each point reports the median of its rounds, so a burst "
+            + "of load from elsewhere skews one round of every pool rather than all rounds of one (default: "
+            + "${DEFAULT-VALUE}).")
+    private int rounds;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -72,28 +80,31 @@ public final class WakeupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        final String settings = String.format(Locale.ROOT, "blocks %d, warm-up %d ms, measured %d ms, writeback %d µs "
-                + "per batch of up to 16 (one release call), need met after a wait %.3f, seed %d, %d CPUs, %s",
-            blocks, warmupMs, measureMs, writebackMicros, needMet, seed, Runtime.getRuntime().availableProcessors(),
-            Runtime.version());
+        final String settings = String.format(Locale.ROOT, "blocks %d, warm-up %d ms, measured %d ms, %d rounds "
+                + "(medians), writeback %d µs per batch of up to 16 (one release call), need met after a wait %.3f, "
+                + "seed %d, %d CPUs, %s", blocks, warmupMs, measureMs, rounds, writebackMicros, needMet, seed,
+            Runtime.getRuntime().availableProcessors(), Runtime.version());
         System.out.println(settings);
-        final List<Result> results = new ArrayList<>();
-        for (final int need : needs) {
-            for (final int w : writers) {
-                for (final String name : pools) {
-                    for (final BlockPool pool : pools(name, need)) {
-                        final Result r = new Shootout(pool, w, blocks, need, warmupMs * 1_000_000,
-                            measureMs * 1_000_000, writebackMicros * 1_000, needMet, seed).run();
-                        results.add(r);
-                        System.out.printf(Locale.ROOT, "need 1-%d %-22s %4d writers: %,12.0f alloc/s  p99 %,9.1f µs  "
-                                + "cpu %,7.0f ns/alloc  stranded %s ms  stuck %d%n", need, r.pool(), r.writers(),
-                            r.perSecond(), r.waitP99() / 1e3, r.cpuPerAllocation(),
-                            r.stranded() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.stranded() / 1e6),
-                            r.stuckAtEnd());
+        final Map<String, List<Result>> byPoint = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (final int need : needs) {
+                for (final int w : writers) {
+                    for (final String name : pools) {
+                        for (final BlockPool pool : pools(name, need)) {
+                            final Result r = new Shootout(pool, w, blocks, need, warmupMs * 1_000_000,
+                                measureMs * 1_000_000, writebackMicros * 1_000, needMet, seed + round).run();
+                            byPoint.computeIfAbsent(need + "/" + r.pool() + "/" + w, k -> new ArrayList<>()).add(r);
+                            System.out.printf(Locale.ROOT, "round %d need 1-%d %-22s %4d writers: %,12.0f alloc/s  "
+                                    + "p99 %,9.1f µs  cpu %,7.0f ns/alloc  stranded %s ms  stuck %d%n", round, need,
+                                r.pool(), r.writers(), r.perSecond(), r.waitP99() / 1e3, r.cpuPerAllocation(),
+                                r.stranded() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.stranded() / 1e6),
+                                r.stuckAtEnd());
+                        }
                     }
                 }
             }
         }
+        final List<Result> results = byPoint.values().stream().map(Result::combine).toList();
         final Verdicts verdicts = Verdicts.judge(results);
         final List<Verdicts.Verdict> all = new ArrayList<>(verdicts.verdicts());
         if (jmh) {
@@ -115,6 +126,9 @@ public final class WakeupCommand implements Callable<Integer> {
         }
         if (blocks < 1) {
             throw new IllegalArgumentException("--blocks must be positive: " + blocks);
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be positive: " + rounds);
         }
         if (warmupMs < 0 || measureMs < 1) {
             throw new IllegalArgumentException("--warmup-ms must be >= 0 and --measure-ms >= 1: " + warmupMs + ", "
