@@ -2,34 +2,32 @@ package org.writecache.freelist;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.IntConsumer;
 
 /**
- * The shared free blocks: a lock-free stack (Treiber's) threaded through the blocks themselves, plus the freelist's
- * "someone is waiting" flag in the same word, so that one CAS both moves the stack and proves nobody queued meanwhile.
+ * The shared free blocks: an array stack of block numbers (4 bytes per cache block) under one state word that also
+ * holds the freelist's "someone is waiting" flag, so that one CAS both moves the stack and proves nobody queued
+ * meanwhile.
  *
  * <pre>
- * state (one long, CAS only):
- *   63            33  32  31                  0
- *   +---------------+---+---------------------+
- *   |    version    | W |  top block + 1      |   top 0: empty; W: waiters are queued
- *   +---------------+---+---------------------+
- *
- * links[b] for a block b on the stack:
- *   63                  32 31                  0
- *   +---------------------+---------------------+
- *   | depth (b and below) |  next block + 1     |
- *   +---------------------+---------------------+
+ * state (one long):
+ *   63            33  32  31  30                0
+ *   +---------------+---+---+-------------------+
+ *   |    version    | P | W |        top        |   top: blocks on the stack, in slots[0..top)
+ *   +---------------+---+---+-------------------+   W: waiters are queued;  P: a push is filling its slots
  * </pre>
  *
- * Every successful CAS adds one to the 31-bit version, so a popper that read the top, was descheduled while others
- * popped and pushed it back, fails its CAS unless exactly 2^31 operations happened in between (the tag argument of
- * every array-based Treiber stack). The depth stored with each node makes {@link #size()} and the "enough for n?"
- * check O(1). Links are plain array elements: a writer stores them before the CAS that publishes them (a volatile
- * write), a reader loads them after reading the state (a volatile read); a racy load of a link that is being rewritten
- * returns some earlier or later link, and the CAS that follows fails because the version moved.
+ * <p>Pop: read the state, copy {@code slots[top-n..top)}, CAS the state to {@code top - n}. Every change of the state
+ * adds one to the 31-bit version, so the CAS fails if anything moved between the read and the CAS (unless exactly
+ * 2^31 operations did), and the slots copied were the ones on the stack. Push: CAS the state to set P (reserving the
+ * slots above top), store the blocks into them, then publish {@code top + n} with P clear by a release store; while P
+ * is set nobody else changes the state, so that store needs no CAS. The slot stores happen before the release store,
+ * and a popper reads the slots after a volatile read of the state: it sees them. A popper or pusher that finds P set
+ * waits for the three-instruction window to close (spinning, then yielding), so pushes are serialized but short.
  *
- * <p>The flag: while it is set, pushes fail here and go through the freelist's lock, where the wait policy decides
- * where a freed block goes. Pops may ignore it (policies that let newcomers barge) or respect it (direct hand-off).
+ * <p>The flag: while it is set, pushes that respect it fail and go through the freelist's lock, where the wait policy
+ * decides where a freed block goes. Pops may ignore it (policies that let newcomers barge) or respect it (direct
+ * hand-off).
  */
 final class BlockStack {
     /** {@link #pop} took the blocks. */
@@ -39,9 +37,11 @@ final class BlockStack {
     /** {@link #pop} respected the waiting flag, which was set, and took none. */
     static final int WAITERS = 2;
 
-    private static final long TOP = 0xFFFF_FFFFL;
-    private static final long WAITING = 1L << 32;
+    private static final long TOP = (1L << 31) - 1;
+    private static final long WAITING = 1L << 31;
+    private static final long PUSHING = 1L << 32;
     private static final long VERSION_ONE = 1L << 33;
+    private static final int SPINS_BEFORE_YIELD = 64;
     private static final VarHandle STATE;
 
     static {
@@ -52,23 +52,17 @@ final class BlockStack {
         }
     }
 
-    private final long[] links;
+    private final int[] slots;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
 
     BlockStack(final int capacity) {
-        this.links = new long[capacity];
+        this.slots = new int[capacity];
     }
 
-    /** @return the blocks on the stack now (a snapshot that may be stale when it returns). */
+    /** @return the blocks on the stack now. */
     int size() {
-        final int top = (int) (state & TOP);
-        return top == 0 ? 0 : depth(links[top - 1]);
-    }
-
-    /** @return true if the waiting flag is set. */
-    boolean waiting() {
-        return (state & WAITING) != 0;
+        return (int) (state & TOP);
     }
 
     /**
@@ -78,64 +72,73 @@ final class BlockStack {
      * @return {@link #TAKEN}, {@link #SHORT} or {@link #WAITERS}.
      */
     int pop(final int n, final int[] out, final boolean respectWaiters) {
-        while (true) {
+        for (int spins = 0; ; spins++) {
             final long s = (long) STATE.getVolatile(this);
+            if ((s & PUSHING) != 0) {
+                backOff(spins);
+                continue;
+            }
             if (respectWaiters && (s & WAITING) != 0) {
                 return WAITERS;
             }
-            int next = (int) (s & TOP);
-            if (next == 0 || depth(links[next - 1]) < n) {
+            final int top = (int) (s & TOP);
+            if (top < n) {
                 return SHORT;
             }
-            int i = 0;
-            while (i < n && next != 0) {
-                final int b = next - 1;
-                out[i++] = b;
-                next = (int) (links[b] & TOP);
+            for (int i = 0; i < n; i++) {
+                out[i] = slots[top - 1 - i];
             }
-            if (i == n && STATE.compareAndSet(this, s, bump(s) | next)) {
+            if (STATE.compareAndSet(this, s, next(s, top - n))) {
                 return TAKEN;
             }
         }
     }
 
     /**
-     * Pushes {@code block}.
+     * Pushes {@code blocks[0..n)}.
      *
      * @param respectWaiters push nothing while the waiting flag is set.
      * @return false if the flag was set and respected.
      */
-    boolean push(final int block, final boolean respectWaiters) {
-        while (true) {
+    boolean push(final int[] blocks, final int n, final boolean respectWaiters) {
+        if (n == 0) {
+            return true;
+        }
+        for (int spins = 0; ; spins++) {
             final long s = (long) STATE.getVolatile(this);
+            if ((s & PUSHING) != 0) {
+                backOff(spins);
+                continue;
+            }
             if (respectWaiters && (s & WAITING) != 0) {
                 return false;
             }
-            final int top = (int) (s & TOP);
-            links[block] = link(top == 0 ? 1 : depth(links[top - 1]) + 1, top);
-            if (STATE.compareAndSet(this, s, bump(s) | (block + 1))) {
+            final long reserved = next(s, (int) (s & TOP)) | PUSHING;
+            if (STATE.compareAndSet(this, s, reserved)) {
+                final int top = (int) (s & TOP);
+                System.arraycopy(blocks, 0, slots, top, n);
+                STATE.setRelease(this, next(reserved & ~PUSHING, top + n));
                 return true;
             }
         }
     }
 
-    /** Pushes {@code blocks[0..n)} with one CAS; @return false if the waiting flag was set and respected. */
-    boolean pushAll(final int[] blocks, final int n, final boolean respectWaiters) {
-        if (n == 0) {
-            return true;
-        }
-        while (true) {
+    /** Pushes one block; @return false if the waiting flag was set and respected. */
+    boolean push(final int block, final boolean respectWaiters) {
+        for (int spins = 0; ; spins++) {
             final long s = (long) STATE.getVolatile(this);
+            if ((s & PUSHING) != 0) {
+                backOff(spins);
+                continue;
+            }
             if (respectWaiters && (s & WAITING) != 0) {
                 return false;
             }
-            int below = (int) (s & TOP);
-            int depth = below == 0 ? 0 : depth(links[below - 1]);
-            for (int i = 0; i < n; i++) {
-                links[blocks[i]] = link(++depth, below);
-                below = blocks[i] + 1;
-            }
-            if (STATE.compareAndSet(this, s, bump(s) | below)) {
+            final long reserved = next(s, (int) (s & TOP)) | PUSHING;
+            if (STATE.compareAndSet(this, s, reserved)) {
+                final int top = (int) (s & TOP);
+                slots[top] = block;
+                STATE.setRelease(this, next(reserved & ~PUSHING, top + 1));
                 return true;
             }
         }
@@ -143,32 +146,37 @@ final class BlockStack {
 
     /** Sets or clears the waiting flag. */
     void setWaiting(final boolean on) {
-        while (true) {
+        for (int spins = 0; ; spins++) {
             final long s = (long) STATE.getVolatile(this);
+            if ((s & PUSHING) != 0) {
+                backOff(spins);
+                continue;
+            }
             final long flagged = on ? s | WAITING : s & ~WAITING;
-            if (STATE.compareAndSet(this, s, bump(flagged) | (s & TOP))) {
+            if (STATE.compareAndSet(this, s, next(flagged, (int) (s & TOP)))) {
                 return;
             }
         }
     }
 
-    /** Calls {@code visitor} with each block on the stack, top first; only while nothing else changes the stack. */
-    void forEach(final java.util.function.IntConsumer visitor) {
-        for (int next = (int) (state & TOP); next != 0; next = (int) (links[next - 1] & TOP)) {
-            visitor.accept(next - 1);
+    /** Calls {@code visitor} with each block on the stack; only while nothing else changes the stack. */
+    void forEach(final IntConsumer visitor) {
+        final int top = size();
+        for (int i = 0; i < top; i++) {
+            visitor.accept(slots[i]);
         }
     }
 
-    /** @return {@code s} with its version advanced and its top cleared. */
-    private static long bump(final long s) {
-        return (s & ~TOP) + VERSION_ONE;
+    /** @return {@code s} with its version advanced and its top set to {@code top}. */
+    private static long next(final long s, final int top) {
+        return ((s & ~TOP) + VERSION_ONE) | top;
     }
 
-    private static long link(final int depth, final int next) {
-        return ((long) depth << 32) | (next & TOP);
-    }
-
-    private static int depth(final long link) {
-        return (int) (link >>> 32);
+    private static void backOff(final int spins) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
     }
 }

@@ -29,10 +29,11 @@ import org.writecache.WaitPolicy;
  *
  * <h2>Implementation notes</h2>
  *
- * <p><b>Fast path.</b> The shared blocks are a lock-free stack ({@link BlockStack}) whose single state word also
- * holds a "waiters queued" flag W. While W is clear, {@link #tryAllocate} pops and {@link #release} pushes with one
- * CAS each, as {@code Semaphore.tryAcquire} and {@code release} do; a batch release pushes all its blocks with one
- * CAS. No lock, no clock read, no statistics: nobody waits, so there is nothing to observe.
+ * <p><b>Fast path.</b> The shared blocks are an array stack ({@link BlockStack}) whose single state word also holds
+ * a "waiters queued" flag W. While W is clear, {@link #tryAllocate} pops with one CAS, as {@code Semaphore.tryAcquire}
+ * does, and {@link #release} pushes with one CAS and one release store, as {@code Semaphore.release} does with its
+ * CAS; a batch release pushes all its blocks the same way. No lock, no clock read, no statistics: nobody waits, so
+ * there is nothing to observe.
  *
  * <p><b>Slow path.</b> Everything else runs under {@link #lock}: queueing a waiter, a release while W is set, a woken
  * waiter coming back, ending a wait, close. The lock guards the queue ({@link WaitQueue}), the waiters' hands and
@@ -52,7 +53,8 @@ import org.writecache.WaitPolicy;
  * tests the flag before every park, and {@link Parker}s keep a permit for an unpark that comes before the park.
  * Which woken waiter must pass what on is the policy's rule, checked by the schedule explorer in the tests.
  *
- * <p><b>Memory ordering.</b> The stack's links are published by the CAS on its state (see {@link BlockStack}). A
+ * <p><b>Memory ordering.</b> The stack's slots are published by the release store of its state (see
+ * {@link BlockStack}). A
  * waiter's hand, need and queue links are written under the lock; its owner reads them without the lock only after
  * reading {@code signalled == true}, which the waker wrote last (volatile write, volatile read). Under direct hand-off
  * a woken waiter whose hand holds exactly what it needs takes its blocks without the lock: nobody else touches a
@@ -153,9 +155,9 @@ public final class FreeList {
         return new Waiter(Thread.currentThread());
     }
 
-    /** @return bytes of heap per cache block: one stack link. */
+    /** @return bytes of heap per cache block: one stack slot. */
     public static int bytesPerBlock() {
-        return Long.BYTES;
+        return Integer.BYTES;
     }
 
     /** @return the number of blocks on the shared list (not counting blocks in waiters' hands). */
@@ -203,7 +205,7 @@ public final class FreeList {
 
     /** Puts the first {@code count} blocks of {@code blocks} on the list without waking anyone (open). */
     public void addAll(final int[] blocks, final int count) {
-        stack.pushAll(blocks, count, false);
+        stack.push(blocks, count, false);
     }
 
     /** Takes {@code n} blocks into {@code out} if that many are free, else takes nothing and returns false. */
@@ -341,7 +343,7 @@ public final class FreeList {
 
     /** Frees {@code count} blocks of {@code blocks}, taking the lock at most once and unparking each waiter once. */
     public void release(final int[] blocks, final int count) {
-        if (stack.pushAll(blocks, count, true)) {
+        if (stack.push(blocks, count, true)) {
             return;
         }
         lock.lock();
