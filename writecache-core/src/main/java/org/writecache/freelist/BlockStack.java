@@ -72,12 +72,8 @@ final class BlockStack {
      * @return {@link #TAKEN}, {@link #SHORT} or {@link #WAITERS}.
      */
     int pop(final int n, final int[] out, final boolean respectWaiters) {
-        for (int spins = 0; ; spins++) {
-            final long s = (long) STATE.getVolatile(this);
-            if ((s & PUSHING) != 0) {
-                backOff(spins);
-                continue;
-            }
+        while (true) {
+            final long s = settled();
             if (respectWaiters && (s & WAITING) != 0) {
                 return WAITERS;
             }
@@ -104,54 +100,49 @@ final class BlockStack {
         if (n == 0) {
             return true;
         }
-        for (int spins = 0; ; spins++) {
-            final long s = (long) STATE.getVolatile(this);
-            if ((s & PUSHING) != 0) {
-                backOff(spins);
-                continue;
-            }
-            if (respectWaiters && (s & WAITING) != 0) {
-                return false;
-            }
-            final long reserved = next(s, (int) (s & TOP)) | PUSHING;
-            if (STATE.compareAndSet(this, s, reserved)) {
-                final int top = (int) (s & TOP);
-                System.arraycopy(blocks, 0, slots, top, n);
-                STATE.setRelease(this, next(reserved & ~PUSHING, top + n));
-                return true;
-            }
+        final long reserved = reserve(respectWaiters);
+        if (reserved == 0) {
+            return false;
         }
+        System.arraycopy(blocks, 0, slots, (int) (reserved & TOP), n);
+        publish(reserved, n);
+        return true;
     }
 
     /** Pushes one block; @return false if the waiting flag was set and respected. */
     boolean push(final int block, final boolean respectWaiters) {
-        for (int spins = 0; ; spins++) {
-            final long s = (long) STATE.getVolatile(this);
-            if ((s & PUSHING) != 0) {
-                backOff(spins);
-                continue;
-            }
+        final long reserved = reserve(respectWaiters);
+        if (reserved == 0) {
+            return false;
+        }
+        slots[(int) (reserved & TOP)] = block;
+        publish(reserved, 1);
+        return true;
+    }
+
+    /** Sets P: @return the state it set (P is never 0), or 0 if the waiting flag was set and respected. */
+    private long reserve(final boolean respectWaiters) {
+        while (true) {
+            final long s = settled();
             if (respectWaiters && (s & WAITING) != 0) {
-                return false;
+                return 0;
             }
             final long reserved = next(s, (int) (s & TOP)) | PUSHING;
             if (STATE.compareAndSet(this, s, reserved)) {
-                final int top = (int) (s & TOP);
-                slots[top] = block;
-                STATE.setRelease(this, next(reserved & ~PUSHING, top + 1));
-                return true;
+                return reserved;
             }
         }
     }
 
+    /** Clears P and publishes the {@code n} slots filled above the top that {@code reserved} holds. */
+    private void publish(final long reserved, final int n) {
+        STATE.setRelease(this, next(reserved & ~PUSHING, (int) (reserved & TOP) + n));
+    }
+
     /** Sets or clears the waiting flag. */
     void setWaiting(final boolean on) {
-        for (int spins = 0; ; spins++) {
-            final long s = (long) STATE.getVolatile(this);
-            if ((s & PUSHING) != 0) {
-                backOff(spins);
-                continue;
-            }
+        while (true) {
+            final long s = settled();
             final long flagged = on ? s | WAITING : s & ~WAITING;
             if (STATE.compareAndSet(this, s, next(flagged, (int) (s & TOP)))) {
                 return;
@@ -172,11 +163,18 @@ final class BlockStack {
         return ((s & ~TOP) + VERSION_ONE) | top;
     }
 
-    private static void backOff(final int spins) {
-        if (spins < SPINS_BEFORE_YIELD) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield();
+    /** @return the state once no push is filling its slots: spins a little, then yields, while one is. */
+    private long settled() {
+        for (int spins = 0; ; spins++) {
+            final long s = (long) STATE.getVolatile(this);
+            if ((s & PUSHING) == 0) {
+                return s;
+            }
+            if (spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 }
