@@ -1,7 +1,6 @@
 package org.writecache;
 
-import java.util.Arrays;
-import java.util.Locale;
+import org.writecache.pmem.EnumNames;
 
 /**
  * How writers that find the freelist empty are woken when writeback frees blocks. Selected with the
@@ -19,26 +18,26 @@ public enum WaitPolicy {
      * and a woken waiter that does not consume passes nothing on, so a freed block can sit idle while another writer
      * sleeps until an unrelated free comes, or forever if traffic stops.
      */
-    SWAIT("swait", false),
+    SWAIT(false),
     /**
      * Wake one with pass-on: each free wakes the oldest waiter; a woken waiter that does not consume wakes the oldest
      * queued waiter the free blocks can serve. Correct because every path out of a wait reports to the freelist.
      */
-    EXCLUSIVE("exclusive", true),
+    EXCLUSIVE(true),
     /** Wake every waiter on each free; they race for the blocks. Correct without any rule; costs a thundering herd. */
-    WAKE_ALL("wake-all", true),
+    WAKE_ALL(true),
     /**
      * Direct hand-off: the releaser puts the freed block straight into the oldest waiter's hand and unparks it once its
      * whole need is granted; blocks it no longer needs go to the next waiter. No re-check race and no barging; strict
      * FIFO, so a writer needing several blocks holds the head of the queue and smaller requests wait behind it.
      */
-    DIRECT("direct", true);
+    DIRECT(true);
 
     private final String label;
     private final boolean safe;
 
-    WaitPolicy(final String label, final boolean safe) {
-        this.label = label;
+    WaitPolicy(final boolean safe) {
+        this.label = EnumNames.label(this);
         this.safe = safe;
     }
 
@@ -57,14 +56,7 @@ public enum WaitPolicy {
      * @throws IllegalArgumentException naming the bad value and the valid ones.
      */
     public static WaitPolicy parse(final String text) {
-        final String t = text.trim().toLowerCase(Locale.ROOT);
-        for (final WaitPolicy p : values()) {
-            if (p.label.equals(t) || p.name().toLowerCase(Locale.ROOT).equals(t)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown wait policy '" + text + "': expected one of "
-            + Arrays.stream(values()).map(WaitPolicy::label).toList());
+        return EnumNames.parse(WaitPolicy.class, "wait policy", text);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.writecache.Units;
 import org.writecache.WaitPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,12 +88,13 @@ public final class WakeupCommand implements Callable<Integer> {
         if (blocks < 1) {
             throw new IllegalArgumentException("--blocks must be positive: " + blocks);
         }
-        if (warmupMs < 0 || measureMs < 1) {
-            throw new IllegalArgumentException("--warmup-ms must be >= 0 and --measure-ms >= 1: " + warmupMs + ", "
-                + measureMs);
+        final long maxMs = Units.MAX_DURATION.toMillis();
+        if (warmupMs < 0 || warmupMs > maxMs || measureMs < 1 || measureMs > maxMs) {
+            throw new IllegalArgumentException("--warmup-ms must be from 0 and --measure-ms from 1 to " + maxMs
+                + " (" + Units.MAX_DURATION_TEXT + "): " + warmupMs + ", " + measureMs);
         }
-        if (writebackMicros < 0) {
-            throw new IllegalArgumentException("--writeback-us must not be negative: " + writebackMicros);
+        if (writebackMicros < 0 || writebackMicros > maxMs) {
+            throw new IllegalArgumentException("--writeback-us must be from 0 to " + maxMs + ": " + writebackMicros);
         }
         if (needMet < 0 || needMet > 1) {
             throw new IllegalArgumentException("--need-met must be a probability from 0 to 1: " + needMet);
