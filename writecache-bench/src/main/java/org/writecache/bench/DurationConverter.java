@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.writecache.Units;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads a duration option with the one duration parser of the project ({@link Units#parseDuration}): {@code 1500ms},
@@ -13,6 +14,10 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(final String value) {
-        return Units.parseDuration(value);
+        try {
+            return Units.parseDuration(value);
+        } catch (final IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
     }
 }
