@@ -28,19 +28,13 @@ class ConfigLimitsTest {
             .backingFile(files.backingFile()).backingSize(4L << 20);
     }
 
-    private static void rejects(final WriteCacheConfig.Builder b, final String... mustMention) {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
-        for (final String m : mustMention) {
-            assertTrue(e.getMessage().contains(m), "'" + e.getMessage() + "' should mention " + m);
-        }
-    }
-
     @Test
     void durationsNearLongMaxAreRefusedNamingTheBound() {
         for (final Setting<Duration> s : DURATIONS) {
-            rejects(valid().set(s, Duration.ofSeconds(Long.MAX_VALUE)), s.name(), Units.MAX_DURATION_TEXT);
-            rejects(valid().set(s, Duration.ofMillis(Long.MAX_VALUE)), s.name(), Units.MAX_DURATION_TEXT);
-            rejects(valid().set(s, Units.MAX_DURATION.plusNanos(1)), s.name(), Units.MAX_DURATION_TEXT);
+            WriteCacheConfigTest.rejects(valid().set(s, Duration.ofSeconds(Long.MAX_VALUE)), s.name(),
+                Units.MAX_DURATION_TEXT);
+            WriteCacheConfigTest.rejects(valid().set(s, Duration.ofMillis(Long.MAX_VALUE)), s.name(), Units.MAX_DURATION_TEXT);
+            WriteCacheConfigTest.rejects(valid().set(s, Units.MAX_DURATION.plusNanos(1)), s.name(), Units.MAX_DURATION_TEXT);
             final IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
                 () -> valid().set(s.name(), Long.toString(Long.MAX_VALUE)));
             assertTrue(text.getMessage().contains(s.name()) && text.getMessage().contains(Units.MAX_DURATION_TEXT),
@@ -66,12 +60,12 @@ class ConfigLimitsTest {
 
     @Test
     void sizesTheFormatOrTheEngineCannotHoldAreRefused() {
-        rejects(valid().backingSize(Long.MAX_VALUE), Settings.BACKING_SIZE.name(), "2^32-2 blocks");
-        rejects(valid().backingSize(100), Settings.BACKING_SIZE.name(), "one block");
-        rejects(valid().cacheSize(Long.MAX_VALUE), Settings.CACHE_SIZE.name(), "2^31-1 blocks");
-        rejects(valid().cacheSize(-1), Settings.CACHE_SIZE.name(), "-1");
-        rejects(valid().startOffset(Long.MAX_VALUE - 511), Settings.CACHE_SIZE.name(), "offset");
-        rejects(valid().cacheSize(4L << 30).blockSize(65536).writebackJobs(1 << 20), Settings.WRITEBACK_JOBS.name(),
+        WriteCacheConfigTest.rejects(valid().backingSize(Long.MAX_VALUE), Settings.BACKING_SIZE.name(), "2^32-2 blocks");
+        WriteCacheConfigTest.rejects(valid().backingSize(100), Settings.BACKING_SIZE.name(), "one block");
+        WriteCacheConfigTest.rejects(valid().cacheSize(Long.MAX_VALUE), Settings.CACHE_SIZE.name(), "2^31-1 blocks");
+        WriteCacheConfigTest.rejects(valid().cacheSize(-1), Settings.CACHE_SIZE.name(), "-1");
+        WriteCacheConfigTest.rejects(valid().startOffset(Long.MAX_VALUE - 511), Settings.CACHE_SIZE.name(), "offset");
+        WriteCacheConfigTest.rejects(valid().cacheSize(4L << 30).blockSize(65536).writebackJobs(1 << 20), Settings.WRITEBACK_JOBS.name(),
             "staging buffer", "32767");
     }
 }

@@ -17,7 +17,7 @@ class WriteCacheConfigTest {
         return WriteCacheConfig.builder().cacheFile(Path.of("/dev/shm/x")).backingFile(Path.of("/tmp/y"));
     }
 
-    private static void rejects(final WriteCacheConfig.Builder b, final String... mustMention) {
+    static void rejects(final WriteCacheConfig.Builder b, final String... mustMention) {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
         for (final String m : mustMention) {
             assertTrue(e.getMessage().contains(m), "'" + e.getMessage() + "' should mention " + m);
