@@ -112,6 +112,10 @@ public final class H2Bench implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--branches " + branches + " and --accounts " + accounts
                 + " must be at least 1");
         }
+        final Path outDir = out.toAbsolutePath().getParent();
+        if (outDir != null && !Files.isDirectory(outDir)) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": its directory does not exist");
+        }
         if (!Files.isDirectory(cacheDir)) {
             throw new ParameterException(spec.commandLine(), "--cache-dir " + cacheDir + " is not a directory");
         }

@@ -156,6 +156,8 @@ class BadInputTest {
             "12q");
         fails(Errors.USAGE, new String[] {"h2bench", "--dir", h2.toString(), "--cache-dir",
             dir.resolve("none").toString()}, "--cache-dir");
+        fails(Errors.USAGE, new String[] {"h2bench", "--dir", h2.toString(), "--out",
+            dir.resolve("none").resolve("results.md").toString()}, "--out");
         assertFalse(Files.exists(h2), "h2bench created its folder before rejecting an option");
     }
 
