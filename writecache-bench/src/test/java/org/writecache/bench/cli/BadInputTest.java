@@ -40,6 +40,14 @@ class BadInputTest {
         return dir.resolve("backing.img");
     }
 
+    /** {@code serve} with its settings given as {@code -s name=value}. */
+    private String[] serve(final String... more) {
+        final List<String> a = new ArrayList<>(List.of("serve", "-s", "cache.file=" + cache, "-s", "cache.size=1m",
+            "-s", "backing.file=" + backing(), "-s", "backing.size=4m"));
+        a.addAll(Arrays.asList(more));
+        return a.toArray(String[]::new);
+    }
+
     private String[] cacheCommand(final String command, final String... more) {
         final List<String> a = new ArrayList<>(List.of(command, "--cache-file", cache.toString(), "--cache-size",
             "1m", "--backing-file", backing().toString(), "--backing-size", "4m"));
@@ -130,7 +138,8 @@ class BadInputTest {
         for (final String[] bad : List.of(new String[] {"--duration", "-5s"}, new String[] {"--duration", "0"},
             new String[] {"--cache-size", "1k"}, new String[] {"-s", "writeback.jobs=0"})) {
             final List<String> a = new ArrayList<>(List.of("bench", "--cache-file", cache.toString(), "--backing-file",
-                benchBacking.toString(), "--backing-size", "64m", "--out", dir.resolve("report").toString()));
+                benchBacking.toString(), "--backing-size", "64m", "--out", dir.resolve("report").toString(),
+                "--keep-files"));
             a.addAll(List.of(bad));
             fails(Errors.USAGE, a.toArray(String[]::new), bad[0].equals("-s") ? "writeback.jobs"
                 : bad[0].equals("--cache-size") ? "cache.size" : bad[1]);
@@ -163,14 +172,14 @@ class BadInputTest {
 
     @Test
     void serveChecksItsExportNameBeforeFormatting() {
-        fails(Errors.USAGE, cacheCommand("serve", "--export", "x".repeat(5000)), "--export", "4096");
+        fails(Errors.USAGE, serve("--export", "x".repeat(5000)), "--export", "4096");
         nothingCreated();
     }
 
     @Test
     void serveNamesTheAddressInUseAndDeletesTheCacheItFormatted() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            fails(Errors.FAILURE, cacheCommand("serve", "--port", Integer.toString(taken.getLocalPort())),
+            fails(Errors.FAILURE, serve("--port", Integer.toString(taken.getLocalPort())),
                 "listen on 127.0.0.1:" + taken.getLocalPort(), "Address already in use");
         }
         nothingCreated();
