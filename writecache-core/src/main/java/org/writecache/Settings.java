@@ -41,8 +41,9 @@ public final class Settings {
     private static final Duration MAX_AGE_MIN = Duration.ofMillis(16);
 
     /** The cache file (the persistent memory). */
-    public static final Setting<Path> CACHE_FILE = path("cache.file", "The cache file: the persistent memory, a file on "
-        + "tmpfs such as /dev/shm or on a DAX file system. Required.").mandatory().example("/dev/shm/writecache.cache");
+    public static final Setting<Path> CACHE_FILE = path("cache.file", "The cache file: the persistent memory, a "
+        + "file on tmpfs such as /dev/shm or on a DAX file system. Required.").mandatory()
+        .example("/dev/shm/writecache.cache");
     /** Bytes of the cache file when it is formatted. */
     public static final Setting<Long> CACHE_SIZE = size("cache.size", 256L << 20,
         "Size of the cache file when it is formatted: metadata plus data blocks.");
@@ -52,9 +53,10 @@ public final class Settings {
         .require(v -> v % DmTable.SECTOR == 0, "a non-negative multiple of " + DmTable.SECTOR)
         .dm(DmTable.Option.sectors("start_sector"));
     /** Where the backing device is: a local path, or a URI a {@link BlockDeviceProvider} accepts. */
-    public static final Setting<String> BACKING_FILE = add(String.class, "backing.file", "path or URI", t -> nonEmpty(t),
-        Function.identity(), null, "The backing device the cache sits in front of: a local file, or a URI such as "
-            + "nbd://host:port/export that a BlockDeviceProvider on the class path accepts. Required to format or open.")
+    public static final Setting<String> BACKING_FILE = add(String.class, "backing.file", "path or URI",
+        Settings::nonEmpty, Function.identity(), null, "The backing device the cache sits in front of: a local file, "
+            + "or a URI such as nbd://host:port/export that a BlockDeviceProvider on the class path accepts. Required "
+            + "to format or open.")
         .check(BlockDevices::problem).example("/var/tmp/writecache.backing");
     /** Backing device size in bytes; 0 takes the file's length. */
     public static final Setting<Long> BACKING_SIZE = size("backing.size", 0,

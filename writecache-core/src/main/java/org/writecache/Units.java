@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class Units {
     /**
-     * The longest duration anything accepts: 100 years. Every duration fits in nanoseconds as a long with room to spare,
-     * so the engine can add one to a clock reading without overflow.
+     * The longest duration anything accepts: 100 years. Every duration fits in nanoseconds as a long with room to
+     * spare, so the engine can add one to a clock reading without overflow.
      */
     public static final Duration MAX_DURATION = Duration.ofDays(36_500);
     /** {@link #MAX_DURATION} as messages name it. */

@@ -2,8 +2,10 @@ package org.writecache.bench;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Level;
 
+import org.writecache.WaitPolicy;
 import org.writecache.bench.cli.CheckCommand;
 import org.writecache.bench.cli.ConfigCommand;
 import org.writecache.bench.cli.ConsoleLog;
@@ -13,6 +15,8 @@ import org.writecache.bench.cli.FlushCommand;
 import org.writecache.bench.cli.FormatCommand;
 import org.writecache.bench.cli.StatusCommand;
 import org.writecache.bench.cli.TableCommand;
+import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.PmemBackend;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,7 +76,10 @@ public final class Main implements Runnable {
      */
     public static int execute(final PrintWriter out, final PrintWriter err, final String... args) {
         final Main main = new Main();
-        final CommandLine cl = new CommandLine(main).setOut(out).setErr(err);
+        final CommandLine cl = new CommandLine(main).setOut(out).setErr(err)
+            .registerConverter(FlushPolicy.class, reading(FlushPolicy::parse))
+            .registerConverter(PmemBackend.class, reading(PmemBackend::parse))
+            .registerConverter(WaitPolicy.class, reading(WaitPolicy::parse));
         try (ConsoleLog log = ConsoleLog.install(err)) {
             cl.setExecutionStrategy(parsed -> {
                 log.level(main.debug() ? Level.FINE : main.verbose ? Level.INFO : Level.WARNING, main.debug());
@@ -82,6 +89,17 @@ public final class Main implements Runnable {
             cl.setExecutionExceptionHandler((e, c, parsed) -> failure(main, c, e));
             return cl.execute(args);
         }
+    }
+
+    /** Option values of these types take the spelling of the properties file ({@code fence-only}). */
+    private static <T> CommandLine.ITypeConverter<T> reading(final Function<String, T> parse) {
+        return text -> {
+            try {
+                return parse.apply(text);
+            } catch (final IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        };
     }
 
     private boolean debug() {

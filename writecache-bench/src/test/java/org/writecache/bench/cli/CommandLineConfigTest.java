@@ -45,6 +45,14 @@ class CommandLineConfigTest {
     }
 
     @Test
+    void choicesOnTheCommandLineTakeTheSpellingOfThePropertiesFile() {
+        final Cli.Run r = Cli.run("bench", "--flush-policies", "fence-only,MSYNC", "--backends", "ffm,nope");
+        assertEquals(Errors.USAGE, r.exit(), r.toString());
+        assertTrue(r.err().contains("--backends") && r.err().contains("'nope'") && r.err().contains("ffm, chronicle")
+            && !r.err().contains("--flush-policies"), r.err());
+    }
+
+    @Test
     void configDefaultsPrintsTheShippedFile() throws IOException {
         final Cli.Run r = Cli.run("config", "--defaults");
         assertEquals(SettingsText.propertiesFile(), r.out());
