@@ -278,131 +278,59 @@ public final class WriteCacheConfig {
             return set(setting, setting.parse(text));
         }
 
+        // One method per setting for embedders, each the same delegation to set(Settings.X, v); a new setting needs
+        // none (set(Settings.X, v) works for every setting).
+
         /** @see Settings#CACHE_FILE */
-        public Builder cacheFile(final Path v) {
-            return set(Settings.CACHE_FILE, v);
-        }
-
+        public Builder cacheFile(final Path v) { return set(Settings.CACHE_FILE, v); }
         /** @see Settings#CACHE_SIZE */
-        public Builder cacheSize(final long v) {
-            return set(Settings.CACHE_SIZE, v);
-        }
-
+        public Builder cacheSize(final long v) { return set(Settings.CACHE_SIZE, v); }
         /** @see Settings#START_OFFSET */
-        public Builder startOffset(final long v) {
-            return set(Settings.START_OFFSET, v);
-        }
-
+        public Builder startOffset(final long v) { return set(Settings.START_OFFSET, v); }
         /** A local backing file. @see Settings#BACKING_FILE */
-        public Builder backingFile(final Path v) {
-            return set(Settings.BACKING_FILE, v == null ? null : v.toString());
-        }
-
+        public Builder backingFile(final Path v) { return set(Settings.BACKING_FILE, v == null ? null : v.toString()); }
         /** A local path or a URI. @see Settings#BACKING_FILE */
-        public Builder backingLocation(final String v) {
-            return set(Settings.BACKING_FILE, v);
-        }
-
+        public Builder backingLocation(final String v) { return set(Settings.BACKING_FILE, v); }
         /** @see Settings#BACKING_SIZE */
-        public Builder backingSize(final long v) {
-            return set(Settings.BACKING_SIZE, v);
-        }
-
+        public Builder backingSize(final long v) { return set(Settings.BACKING_SIZE, v); }
         /** @see Settings#BLOCK_SIZE */
-        public Builder blockSize(final int v) {
-            return set(Settings.BLOCK_SIZE, v);
-        }
-
+        public Builder blockSize(final int v) { return set(Settings.BLOCK_SIZE, v); }
         /** @see Settings#HIGH_WATERMARK */
-        public Builder highWatermark(final int v) {
-            return set(Settings.HIGH_WATERMARK, v);
-        }
-
+        public Builder highWatermark(final int v) { return set(Settings.HIGH_WATERMARK, v); }
         /** @see Settings#LOW_WATERMARK */
-        public Builder lowWatermark(final int v) {
-            return set(Settings.LOW_WATERMARK, v);
-        }
-
+        public Builder lowWatermark(final int v) { return set(Settings.LOW_WATERMARK, v); }
         /** @see Settings#WRITEBACK_JOBS */
-        public Builder writebackJobs(final int v) {
-            return set(Settings.WRITEBACK_JOBS, v);
-        }
-
+        public Builder writebackJobs(final int v) { return set(Settings.WRITEBACK_JOBS, v); }
         /** @see Settings#AUTOCOMMIT_BLOCKS */
-        public Builder autocommitBlocks(final int v) {
-            return set(Settings.AUTOCOMMIT_BLOCKS, v);
-        }
-
+        public Builder autocommitBlocks(final int v) { return set(Settings.AUTOCOMMIT_BLOCKS, v); }
         /** @see Settings#AUTOCOMMIT_TIME */
-        public Builder autocommitTime(final Duration v) {
-            return set(Settings.AUTOCOMMIT_TIME, v);
-        }
-
+        public Builder autocommitTime(final Duration v) { return set(Settings.AUTOCOMMIT_TIME, v); }
         /** @see Settings#MAX_AGE */
-        public Builder maxAge(final Duration v) {
-            return set(Settings.MAX_AGE, v);
-        }
-
+        public Builder maxAge(final Duration v) { return set(Settings.MAX_AGE, v); }
         /** @see Settings#PAUSE */
-        public Builder pause(final Duration v) {
-            return set(Settings.PAUSE, v);
-        }
-
+        public Builder pause(final Duration v) { return set(Settings.PAUSE, v); }
         /** @see Settings#WRITEBACK_FUA */
-        public Builder writebackFua(final boolean v) {
-            return set(Settings.WRITEBACK_FUA, v);
-        }
-
+        public Builder writebackFua(final boolean v) { return set(Settings.WRITEBACK_FUA, v); }
         /** @see Settings#CLEANER */
-        public Builder cleaner(final boolean v) {
-            return set(Settings.CLEANER, v);
-        }
-
+        public Builder cleaner(final boolean v) { return set(Settings.CLEANER, v); }
         /** @see Settings#FLUSH_ON_CLOSE */
-        public Builder flushOnClose(final boolean v) {
-            return set(Settings.FLUSH_ON_CLOSE, v);
-        }
-
+        public Builder flushOnClose(final boolean v) { return set(Settings.FLUSH_ON_CLOSE, v); }
         /** @see Settings#WRITEBACK_PIPELINE */
-        public Builder writebackPipeline(final WritebackPipeline.Kind v) {
-            return set(Settings.WRITEBACK_PIPELINE, v);
-        }
-
+        public Builder writebackPipeline(final WritebackPipeline.Kind v) { return set(Settings.WRITEBACK_PIPELINE, v); }
         /** @see Settings#BACKGROUND */
-        public Builder background(final boolean v) {
-            return set(Settings.BACKGROUND, v);
-        }
-
+        public Builder background(final boolean v) { return set(Settings.BACKGROUND, v); }
         /** @see Settings#WAIT_POLICY */
-        public Builder waitPolicy(final WaitPolicy v) {
-            return set(Settings.WAIT_POLICY, v);
-        }
-
+        public Builder waitPolicy(final WaitPolicy v) { return set(Settings.WAIT_POLICY, v); }
         /** @see Settings#WRITE_TIMEOUT */
-        public Builder writeTimeout(final Duration v) {
-            return set(Settings.WRITE_TIMEOUT, v);
-        }
-
+        public Builder writeTimeout(final Duration v) { return set(Settings.WRITE_TIMEOUT, v); }
         /** @see Settings#PMEM_BACKEND */
-        public Builder pmemBackend(final PmemBackend v) {
-            return set(Settings.PMEM_BACKEND, v);
-        }
-
+        public Builder pmemBackend(final PmemBackend v) { return set(Settings.PMEM_BACKEND, v); }
         /** @see Settings#FLUSH_POLICY */
-        public Builder flushPolicy(final FlushPolicy v) {
-            return set(Settings.FLUSH_POLICY, v);
-        }
-
+        public Builder flushPolicy(final FlushPolicy v) { return set(Settings.FLUSH_POLICY, v); }
         /** @see Settings#PREFAULT */
-        public Builder prefault(final boolean v) {
-            return set(Settings.PREFAULT, v);
-        }
-
+        public Builder prefault(final boolean v) { return set(Settings.PREFAULT, v); }
         /** @see Settings#FORCE_FORMAT */
-        public Builder forceFormat(final boolean v) {
-            return set(Settings.FORCE_FORMAT, v);
-        }
-
+        public Builder forceFormat(final boolean v) { return set(Settings.FORCE_FORMAT, v); }
         /** The clock for autocommit time and every other time-based behaviour; tests inject a manual one. */
         public Builder clock(final NanoClock v) {
             clock = v;
