@@ -18,26 +18,26 @@ public enum WaitPolicy {
      * and a woken waiter that does not consume passes nothing on, so a freed block can sit idle while another writer
      * sleeps until an unrelated free comes, or forever if traffic stops.
      */
-    SWAIT(false),
+    SWAIT("swait", false),
     /**
      * Wake one with pass-on: each free wakes the oldest waiter; a woken waiter that does not consume wakes the oldest
      * queued waiter the free blocks can serve. Correct because every path out of a wait reports to the freelist.
      */
-    EXCLUSIVE(true),
+    EXCLUSIVE("exclusive", true),
     /** Wake every waiter on each free; they race for the blocks. Correct without any rule; costs a thundering herd. */
-    WAKE_ALL(true),
+    WAKE_ALL("wake-all", true),
     /**
      * Direct hand-off: the releaser puts the freed block straight into the oldest waiter's hand and unparks it once its
      * whole need is granted; blocks it no longer needs go to the next waiter. No re-check race and no barging; strict
      * FIFO, so a writer needing several blocks holds the head of the queue and smaller requests wait behind it.
      */
-    DIRECT(true);
+    DIRECT("direct", true);
 
     private final String label;
     private final boolean safe;
 
-    WaitPolicy(final boolean safe) {
-        this.label = EnumNames.label(this);
+    WaitPolicy(final String label, final boolean safe) {
+        this.label = label;
         this.safe = safe;
     }
 

@@ -18,10 +18,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.writecache.CacheStatus;
-import org.writecache.WaitPolicy;
-import org.writecache.WriteCache;
 import org.writecache.Settings;
 import org.writecache.Units;
+import org.writecache.WaitPolicy;
+import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
 import org.writecache.bench.baseline.Baselines;
 import org.writecache.bench.cli.SettingOptions;
