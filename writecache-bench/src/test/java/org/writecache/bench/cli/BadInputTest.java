@@ -190,6 +190,7 @@ class BadInputTest {
         fails(Errors.USAGE, new String[] {"format", "--forse"}, "--forse", "did you mean --force", "--help");
         fails(Errors.USAGE, new String[] {"format", "-s", "cache.sise=1m", "--cache-file", "x"}, "'cache.sise'",
             "did you mean 'cache.size'");
+        fails(Errors.USAGE, new String[] {"jmh", "-foo"}, "bad JMH option");
     }
 
     @Test
