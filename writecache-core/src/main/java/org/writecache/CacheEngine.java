@@ -130,7 +130,7 @@ final class CacheEngine {
         this.chunkBlocks = Math.max(1, Math.min(MAX_CHUNK_BLOCKS, blocks / 4));
         this.index = new BlockIndex(blocks);
         this.state = new byte[blocks];
-        this.freeList = new FreeList(blocks, config.waitPolicy(), parker, clock);
+        this.freeList = new FreeList(blocks, config.waitPolicy(), parker, clock, config.freeListStats());
         final Recovery.Result r = Recovery.run(layout, deviceBlocks, index, state, freeList);
         this.checksums = new DataChecksums(layout, config.verifyReads(), counters);
         if (config.scrubOnOpen()) {

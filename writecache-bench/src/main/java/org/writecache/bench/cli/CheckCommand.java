@@ -1,5 +1,6 @@
 package org.writecache.bench.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
@@ -19,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
         + "scrub). Prints the format version and options. Exits 1 if anything is wrong."})
 public final class CheckCommand implements Callable<Integer> {
     /** Exit status when the cache has problems. */
-    public static final int PROBLEMS = 1;
+    public static final int PROBLEMS = Errors.PROBLEMS;
 
     @Mixin
     ConfigOptions options;
@@ -35,19 +36,24 @@ public final class CheckCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
         final WriteCacheConfig config = options.build();
         final PrintWriter out = spec.commandLine().getOut();
         final Bars bars = new Bars(spec.commandLine().getErr(), quiet);
         final CacheInspector.Report r;
         try {
-            r = CacheInspector.inspect(config.cacheFile(), config.startOffset(), data, e -> { }, bars);
-        } catch (final CorruptCacheException e) {
+            r = Errors.during("check cache file " + config.cacheFile(), config.cacheFile(),
+                () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), data, e -> { }, bars));
+        } catch (final IOException e) {
+            if (e.getCause() instanceof CorruptCacheException bad) {
+                bars.finish();
+                out.println(config.cacheFile() + ": BAD: " + bad.getMessage());
+                return PROBLEMS;
+            }
+            throw e;
+        } finally {
             bars.finish();
-            out.println(config.cacheFile() + ": BAD: " + e.getMessage());
-            return PROBLEMS;
         }
-        bars.finish();
         out.printf("%s: format version %d, data checksum %s, %d blocks of %d bytes, device %d bytes, seq %d%n",
             config.cacheFile(), r.version(), r.dataChecksum().label(), r.blocks(), r.blockSize(), r.deviceSize(),
             r.seqCount());

@@ -1,5 +1,6 @@
 package org.writecache.bench.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,12 +34,13 @@ public final class DumpCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
         final WriteCacheConfig config = options.build();
         final PrintWriter out = spec.commandLine().getOut();
         if (bad) {
-            final CacheInspector.Report r = CacheInspector.inspect(config.cacheFile(), config.startOffset(), true,
-                e -> { }, (what, done, total) -> { });
+            final CacheInspector.Report r = Errors.during("scrub cache file " + config.cacheFile(),
+                config.cacheFile(), () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), true,
+                    e -> { }, (what, done, total) -> { }));
             out.println("block device_block device_offset seq reason");
             for (final CacheInspector.BadBlock b : r.badBlocks()) {
                 out.printf("%d %d %d %d %s%n", b.block(), b.deviceBlock(), b.deviceBlock() * r.blockSize(), b.seq(),
@@ -49,12 +51,13 @@ public final class DumpCommand implements Callable<Integer> {
             return r.ok() ? 0 : CheckCommand.PROBLEMS;
         }
         out.println("block state device_block device_offset seq");
-        final CacheInspector.Report r = CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> {
-            if (all || e.state() != EntryClass.FREE) {
-                out.printf("%d %s %d %d %d%n", e.block(), e.state().name().toLowerCase(Locale.ROOT),
-                    e.deviceBlock(), e.deviceBlock() < 0 ? -1 : e.deviceBlock() * config.blockSize(), e.seq());
-            }
-        }, (what, done, total) -> { });
+        final CacheInspector.Report r = Errors.during("read cache file " + config.cacheFile(), config.cacheFile(),
+            () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> {
+                if (all || e.state() != EntryClass.FREE) {
+                    out.printf("%d %s %d %d %d%n", e.block(), e.state().name().toLowerCase(Locale.ROOT),
+                        e.deviceBlock(), e.deviceBlock() < 0 ? -1 : e.deviceBlock() * config.blockSize(), e.seq());
+                }
+            }, (what, done, total) -> { }));
         out.printf("# format version %d, %d blocks, seq %d, %d committed, %d uncommitted, %d free%n", r.version(),
             r.blocks(), r.seqCount(), r.committed(), r.uncommitted(), r.free());
         return r.ok() ? 0 : CheckCommand.PROBLEMS;
