@@ -1,9 +1,7 @@
 package org.writecache;
 
 import org.writecache.format.CacheLayout;
-import org.writecache.format.EntryClass;
 import org.writecache.format.EntryClassifier;
-import org.writecache.format.EntryScanner;
 import org.writecache.freelist.FreeList;
 import org.writecache.index.BlockIndex;
 
@@ -38,16 +36,14 @@ final class Recovery {
     record Result(long seq, int committed, int uncommitted, int duplicates, String error) {
     }
 
-    /** Entries scanned per call of {@link #scan}: one chunk of the scanner, a call compiled like any hot method. */
-    private static final int CHUNK = EntryScanner.CHUNK;
+    /** Caches of at least this many blocks are scanned by two threads (when there are two processors). */
+    static final int PARALLEL_FROM = 1 << 18;
 
     private final CacheLayout layout;
     private final EntryClassifier classifier;
-    private final EntryScanner scanner;
     private final BlockIndex index;
     private final byte[] state;
     private final long seq;
-    private final CacheLayout.Entry e = new CacheLayout.Entry();
     private final int[] free;
     /** Committed entries found by the scan, {@code deviceBlock << 31 | block}, for {@link BlockIndex#mapAll}. */
     private final long[] found;
@@ -56,7 +52,7 @@ final class Recovery {
     private int uncommitted;
     private int duplicates;
     private long minSeq = Long.MAX_VALUE;
-    private long maxSeq;
+    private long maxSeq = -1;
     private String error;
 
     private Recovery(final CacheLayout layout, final long deviceBlocks, final BlockIndex index, final byte[] state)
@@ -66,18 +62,22 @@ final class Recovery {
         this.state = state;
         this.seq = layout.seqCount();
         this.classifier = new EntryClassifier(layout, seq, deviceBlocks);
-        this.scanner = new EntryScanner(layout);
         this.free = new int[layout.blockCount()];
         this.found = new long[layout.blockCount()];
     }
 
     static Result run(final CacheLayout layout, final long deviceBlocks, final BlockIndex index, final byte[] state,
                       final FreeList freeList) throws CorruptCacheException {
+        final int parts = layout.blockCount() >= PARALLEL_FROM && Runtime.getRuntime().availableProcessors() > 1 ? 2 : 1;
+        return run(layout, deviceBlocks, index, state, freeList, parts);
+    }
+
+    /** {@link #run} with the scan split into {@code parts} parts, each on its own thread. */
+    static Result run(final CacheLayout layout, final long deviceBlocks, final BlockIndex index, final byte[] state,
+                      final FreeList freeList, final int parts) throws CorruptCacheException {
         final Recovery r = new Recovery(layout, deviceBlocks, index, state);
         final int n = layout.blockCount();
-        for (int from = 0; from < n; from += CHUNK) {
-            r.scan(from, Math.min(n, from + CHUNK));
-        }
+        r.scan(parts);
         index.mapAll(r.found, r.foundCount, r::duplicate);
         if (r.duplicates > 0 || r.uncommitted > 0) {
             layout.memory().fence();
@@ -88,41 +88,55 @@ final class Recovery {
     }
 
     /**
-     * The common cases inline (free; committed, collected for the index), everything else out of line. The index is
-     * filled after the scan, in slot order ({@link BlockIndex#mapAll}): inserting each entry as it is read would
-     * touch the table at random, which dominated the open of a large cache.
+     * Scans every entry in {@code parts} contiguous parts, the first on this thread and each other on its own, then
+     * joins their lists in block order. The index is filled after the scan, in slot order ({@link BlockIndex#mapAll}):
+     * inserting each entry as it is read would touch the table at random, which dominated the open of a large cache.
+     * A small cache is scanned on this thread alone, so that its recovery is one deterministic sequence of stores.
+     *
+     * @throws CorruptCacheException of the first entry, in block order, that refuses the open.
      */
-    private void scan(final int from, final int to) throws CorruptCacheException {
-        scanner.load(from, to - from);
-        for (int i = from; i < to; i++) {
-            scanner.decode(i, e);
-            final EntryClass c = classifier.classify(e);
-            if (c == EntryClass.FREE) {
-                free[freeCount++] = i;
-            } else if (c == EntryClass.COMMITTED) {
-                found[foundCount++] = e.deviceBlock << 31 | i;
-                committed(i, e.seq);
-            } else {
-                unusual(i, c);
+    private void scan(final int parts) throws CorruptCacheException {
+        final int n = layout.blockCount();
+        final EntryScan[] scans = new EntryScan[parts];
+        for (int p = 0; p < parts; p++) {
+            scans[p] = new EntryScan(layout, classifier, state, free, found, (int) ((long) n * p / parts),
+                (int) ((long) n * (p + 1) / parts));
+        }
+        final Thread[] threads = new Thread[parts];
+        for (int p = 1; p < parts; p++) {
+            threads[p] = Thread.ofPlatform().name("writecache-recovery-" + p).start(scans[p]);
+        }
+        scans[0].run();
+        for (int p = 1; p < parts; p++) {
+            joinUninterruptibly(threads[p]);
+        }
+        for (final EntryScan s : scans) {
+            if (s.failure != null) {
+                throw s.failure;
+            }
+            System.arraycopy(free, s.from, free, freeCount, s.freeCount);
+            System.arraycopy(found, s.from, found, foundCount, s.foundCount);
+            freeCount += s.freeCount;
+            foundCount += s.foundCount;
+            uncommitted += s.uncommitted;
+            minSeq = Math.min(minSeq, s.minSeq);
+            maxSeq = Math.max(maxSeq, s.maxSeq);
+        }
+    }
+
+    private static void joinUninterruptibly(final Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (final InterruptedException e) {
+                interrupted = true;
             }
         }
-    }
-
-    private void committed(final int i, final long s) {
-        state[i] = BlockState.COMMITTED;
-        minSeq = Math.min(minSeq, s);
-        maxSeq = Math.max(maxSeq, s);
-    }
-
-    /** An entry that refuses the open or is uncommitted. */
-    private void unusual(final int i, final EntryClass c) throws CorruptCacheException {
-        if (c.refusesOpen()) {
-            throw new CorruptCacheException(classifier.problem(i, c, e));
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
-        layout.freeEntry(i);
-        layout.flushEntry(i);
-        free[freeCount++] = i;
-        uncommitted++;
     }
 
     /**
