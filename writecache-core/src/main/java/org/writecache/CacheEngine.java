@@ -347,8 +347,8 @@ final class CacheEngine {
                     final int b = index.get(first + i);
                     hit = b >= 0;
                     if (hit) {
+                        checksums.verifyRead(b, first + i);
                         pm.copyTo(layout.blockOffset(b), dst, base + (i << blockShift), blockSize);
-                        checksums.verifyRead(b, first + i, dst, base + (i << blockShift));
                         counters.increment(Counter.READ_HITS);
                     }
                     counters.increment(Counter.READS);

@@ -86,15 +86,18 @@ class DataChecksumTest {
     }
 
     private static DataChecksumException refused(final WriteCache c, final long deviceBlock, final int cacheBlock) {
+        final byte[] marker = new byte[BS];
+        java.util.Arrays.fill(marker, (byte) 0x77);
         final ByteBuffer dst = ByteBuffer.allocate(2 * BS);
+        dst.put(BS, marker).clear();
         final DataChecksumException e = assertThrows(DataChecksumException.class,
             () -> c.read((deviceBlock - 1) * BS, dst));
         assertEquals(deviceBlock, e.deviceBlock());
         assertEquals(cacheBlock, e.cacheBlock());
         assertTrue(e.getMessage().contains("device block " + deviceBlock) && e.getMessage().contains("cache block "
             + cacheBlock), e.getMessage());
-        assertArrayEquals(new byte[BS], java.util.Arrays.copyOfRange(dst.array(), BS, 2 * BS),
-            "not one byte of the damaged block reaches the caller");
+        assertArrayEquals(marker, java.util.Arrays.copyOfRange(dst.array(), BS, 2 * BS),
+            "not one byte of the damaged block reaches the caller's buffer");
         return e;
     }
 
@@ -187,39 +190,10 @@ class DataChecksumTest {
     void aBlockDamagedWhileUnderWritebackIsCaughtBeforeItReachesTheDevice() throws IOException {
         final WriteCacheConfig cfg = config().build();
         final int[] victim = {-1};
-        final BlockDevice file = FileBlockDevice.open(backing, cfg.backingSize());
-        final BlockDevice device = new BlockDevice() {
-            @Override
-            public long size() {
-                return file.size();
-            }
-
-            @Override
-            public void read(final long offset, final ByteBuffer dst) throws IOException {
-                file.read(offset, dst);
-            }
-
-            @Override
-            public void write(final long offset, final ByteBuffer src) throws IOException {
-                if (victim[0] < 0) {
-                    victim[0] = flip(memory, 10, 2000); // device block 10 is in flight, in the batch's second run
-                }
-                file.write(offset, src);
-            }
-
-            @Override
-            public void sync() throws IOException {
-                file.sync();
-            }
-
-            @Override
-            public String describe() {
-                return "damaging " + file.describe();
-            }
-
-            @Override
-            public void close() throws IOException {
-                file.close();
+        final RecordingDevice device = new RecordingDevice(FileBlockDevice.open(backing, cfg.backingSize()));
+        device.hook = offset -> {
+            if (victim[0] < 0) {
+                victim[0] = flip(memory, 10, 2000); // device block 10 is in flight, in the batch's second run
             }
         };
         try (WriteCache c = format(cfg, device)) {

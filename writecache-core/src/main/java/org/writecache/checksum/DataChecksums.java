@@ -25,9 +25,10 @@ import org.writecache.stats.Gauge;
  *       block (its entry is flushed by the caller), {@link #restamp} for an uncommitted block overwritten in place
  *       (one aligned 8-byte store of the checksum word, then a flush of the entry). The commit fence orders both
  *       before the commit word, so a committed entry always carries the checksum of its data.</li>
- *   <li><b>Verify</b> the copy that leaves the cache: {@link #verifyRead} checks the bytes copied into the caller's
- *       buffer and, on a mismatch, zeroes them and throws {@link DataChecksumException}: wrong bytes are never
- *       returned. {@link #verifyCopy} checks a block staged for writeback; a block that fails is not written.</li>
+ *   <li><b>Verify</b> where data leaves the cache: {@link #verifyRead} checks a block in place just before a read
+ *       copies it out (the engine keeps it from changing in between) and throws {@link DataChecksumException} on a
+ *       mismatch, so no byte of it reaches the caller; {@link #verifyCopy} checks the copy of a block staged for
+ *       writeback, exactly the bytes the device would get; a block that fails is not written.</li>
  *   <li><b>Bad blocks</b>: a dirty block that fails before writeback (or in a scrub) is {@link #markBad marked
  *       bad}: the engine keeps it mapped and out of the write order, so it is never written back and every read of it
  *       fails, and {@link #badCount()} reports it. A write of the block replaces it (the engine supersedes the bad
@@ -85,17 +86,18 @@ public final class DataChecksums {
     }
 
     /**
-     * Verifies the copy of cache block {@code block} (holding {@code deviceBlock}) at {@code index} of {@code dst}.
+     * Verifies cache block {@code block} (holding {@code deviceBlock}) in the cache, before a read copies it out: the
+     * copy then reads the block from the processor's cache, so the verification costs one pass over cached bytes
+     * whichever comes first. The caller must keep the block from changing between this and its copy (the engine lock;
+     * a lock-free read validates its copy afterwards and retries).
      *
-     * @throws DataChecksumException naming both blocks, after zeroing the copy, if it does not match its checksum or
-     *                               the block is known to be bad.
+     * @throws DataChecksumException naming both blocks if the block does not match its checksum or is known to be
+     *                               bad: nothing of it may reach the caller.
      */
-    public void verifyRead(final int block, final long deviceBlock, final ByteBuffer dst, final int index)
-        throws DataChecksumException {
-        if (verifyReads ? matches(block, dst, index) : bad.isEmpty() || !bad.contains(block)) {
+    public void verifyRead(final int block, final long deviceBlock) throws DataChecksumException {
+        if (verifyReads ? verify(block) : bad.isEmpty() || !bad.contains(block)) {
             return;
         }
-        dst.put(index, new byte[blockSize]);
         if (verifyReads) {
             counters.increment(Counter.CHECKSUM_ERRORS);
         }
