@@ -107,6 +107,16 @@ class BenchCommandTest {
         }
         assertTrue(cases.stream().filter(x -> x.workload().name().equals("mix-70-30"))
             .allMatch(x -> x.checksum() == DataChecksum.DEFAULT), cases.toString());
+        assertEquals(cases, BenchCommand.runOrder(cases, 1));
+        final List<BenchCase> second = BenchCommand.runOrder(cases, 2);
+        assertEquals(cases.size(), second.size());
+        for (final BenchCase c : cases) {
+            if (c.checksum() == DataChecksum.NONE) {
+                final BenchCase twin = c.with(DataChecksum.DEFAULT);
+                assertTrue(cases.indexOf(c) > cases.indexOf(twin) && second.indexOf(c) == second.indexOf(twin) - 1,
+                    "odd runs take " + c + " after its twin, even runs just before it: " + second);
+            }
+        }
     }
 
     @Test
