@@ -227,6 +227,8 @@ public final class WriteCache implements AutoCloseable {
      * Reads {@code dst.remaining()} bytes at {@code offset}: from the cache where cached, else from the backing device.
      *
      * @throws IllegalArgumentException if the range is not block aligned or lies beyond the device.
+     * @throws DataChecksumException    if a cached block fails its data checksum (format version 2): no byte of that
+     *                                  block is copied into {@code dst}; blocks before it in the range may be.
      */
     public void read(final long offset, final ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
@@ -264,6 +266,8 @@ public final class WriteCache implements AutoCloseable {
      * Commits, writes every dirty block back and waits until the backing device holds them durably.
      *
      * @return the number of blocks written back.
+     * @throws DataChecksumException after writing back everything else, if blocks failed their data checksum: they
+     *                               stay in the cache as bad blocks ({@link #badBlocks()}), never written back.
      */
     public long writeback() throws IOException {
         return engine.writebackAll(FlushProgress.NONE);
@@ -272,7 +276,9 @@ public final class WriteCache implements AutoCloseable {
     /**
      * {@link #writeback()} reporting progress after each batch. Finishes at once on a clean cache, without touching
      * the backing device. A backing write that fails ends it with a {@link WriteCacheException} naming the byte and
-     * sector range, and puts the cache in the error state (errors are sticky, nothing is retried).
+     * sector range, and puts the cache in the error state (errors are sticky, nothing is retried). Blocks that fail
+     * their data checksum end it with a {@link DataChecksumException} after the rest is written back, as in
+     * {@link #writeback()}.
      *
      * @return the number of blocks written back.
      */
