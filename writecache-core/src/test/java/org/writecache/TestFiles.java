@@ -42,7 +42,8 @@ public final class TestFiles implements AfterEachCallback {
         return copy;
     }
 
-    private Path track(final Path p) {
+    /** Deletes {@code p} after the test too. @return p */
+    public Path track(final Path p) {
         created.add(p);
         return p;
     }

@@ -219,7 +219,7 @@ public final class LockedFile implements AutoCloseable {
         boolean created = mode == Mode.CREATE_NEW;
         try {
             if (created && permissions != null) {
-                Files.setPosixFilePermissions(file, permissions);
+                setPermissions(file, permissions);
             }
             FileLock lock;
             try {
@@ -253,6 +253,15 @@ public final class LockedFile implements AutoCloseable {
                 Files.deleteIfExists(file);
             }
             throw e;
+        }
+    }
+
+    private static void setPermissions(final Path file, final Set<PosixFilePermission> permissions)
+        throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, permissions);
+        } catch (final UnsupportedOperationException e) {
+            // a file system without POSIX permissions (vfat): nothing to set
         }
     }
 
