@@ -175,6 +175,22 @@ public final class LockedFile implements AutoCloseable {
         return acquire(file, "cache file", Mode.READ_ONLY, -1, null, null);
     }
 
+    /**
+     * @return whether a writer (an open cache) holds {@code file} under its exclusive lock, in this process or
+     *     another; false when nothing holds it or only readers do.
+     * @throws IOException if the file cannot be read (missing, empty, no permission).
+     */
+    public static boolean isHeldByWriter(final Path file) throws IOException {
+        final LockedFile reader;
+        try {
+            reader = openReadOnly(file);
+        } catch (final CacheFileLockedException e) {
+            return true;
+        }
+        reader.close();
+        return false;
+    }
+
     private static void requirePositive(final long size) {
         if (size <= 0) {
             throw new IllegalArgumentException("persistent memory size must be positive: " + size);
