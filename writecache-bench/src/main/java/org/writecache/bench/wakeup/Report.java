@@ -8,13 +8,18 @@ import java.util.Locale;
 
 /** Writes shoot-out results as JSON ({@code wakeup.json}) and a readable markdown table ({@code wakeup.md}). */
 final class Report {
+    /** Name of the JSON file. */
+    static final String JSON = "wakeup.json";
+    /** Name of the markdown file. */
+    static final String MARKDOWN = "wakeup.md";
+
     private Report() {
     }
 
     static void write(final Path dir, final String settings, final List<Result> results) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("wakeup.json"), json(settings, results));
-        Files.writeString(dir.resolve("wakeup.md"), markdown(settings, results));
+        Files.writeString(dir.resolve(JSON), json(settings, results));
+        Files.writeString(dir.resolve(MARKDOWN), markdown(settings, results));
     }
 
     static String json(final String settings, final List<Result> results) {

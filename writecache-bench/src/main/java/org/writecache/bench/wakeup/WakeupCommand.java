@@ -1,12 +1,15 @@
 package org.writecache.bench.wakeup;
 
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.writecache.WaitPolicy;
+import org.writecache.bench.ScratchFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,13 +52,19 @@ public final class WakeupCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--out", defaultValue = "wakeup-results",
-        description = "Folder for wakeup.json and wakeup.md (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", description = "Folder for wakeup.json and wakeup.md, which must not exist there unless "
+        + "--overwrite (default: wakeup-results/<time>).")
     private Path out;
+
+    @Option(names = "--overwrite", description = "Overwrite wakeup.json and wakeup.md if they exist.")
+    private boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
         validate();
+        final Path folder = ScratchFiles.resultFolder("writecache wakeup", out != null ? out
+            : Path.of("wakeup-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))),
+            List.of(Report.JSON, Report.MARKDOWN), overwrite);
         final String settings = String.format(Locale.ROOT, "blocks %d, warm-up %d ms, measured %d ms, writeback %d µs "
                 + "per batch of up to 16, need met after a wait %.3f, seed %d, %d CPUs, %s",
             blocks, warmupMs, measureMs, writebackMicros, needMet, seed, Runtime.getRuntime().availableProcessors(),
@@ -73,8 +82,8 @@ public final class WakeupCommand implements Callable<Integer> {
                     r.stranded() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.stranded() / 1e6), r.stuckAtEnd());
             }
         }
-        Report.write(out, settings, results);
-        System.out.println("wrote " + out.resolve("wakeup.json") + " and " + out.resolve("wakeup.md"));
+        Report.write(folder, settings, results);
+        System.out.println("wrote " + folder.resolve(Report.JSON) + " and " + folder.resolve(Report.MARKDOWN));
         return 0;
     }
 
