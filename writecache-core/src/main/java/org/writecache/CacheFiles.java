@@ -6,11 +6,11 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.Set;
 
 import org.writecache.format.CacheLayout;
 import org.writecache.pmem.CacheFileLockedException;
+import org.writecache.pmem.FileSystemKind;
+import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.HeapPersistentMemory;
 import org.writecache.pmem.LockedFile;
 import org.writecache.pmem.PersistentMemory;
@@ -28,7 +28,13 @@ import org.writecache.pmem.PersistentMemory;
  * lock is taken before it has a name anyone else opens.
  *
  * <p><b>What format refuses</b> unless {@code format.force} is set: a target that already holds anything beyond
- * {@code cache.start.offset} (a valid cache, or any other file; what lies before the offset is kept). Always: a backing file that is the cache file (same device and inode, also
+ * {@code cache.start.offset} (a valid cache, or any other file; what lies before the offset is kept).
+ *
+ * <p><b>Refused unless allowed by name</b> (format and open): a cache file on neither tmpfs nor DAX
+ * ({@code allow.cache.not.pmem}), {@code pmem.flush=fence-only} for a cache file not on tmpfs
+ * ({@code allow.fence.only.not.tmpfs}), a backing file that is a character device such as /dev/null
+ * ({@code allow.backing.char.device}). Refusing is the safer default: each of them loses acknowledged writes, or all
+ * the cache's speed, without any error later. Always: a backing file that is the cache file (same device and inode, also
  * through links); an existing backing file shorter than {@code backing.size}. Format creates a missing backing file
  * ({@code backing.size} bytes, sparse); a format that fails deletes the backing file it created.
  *
@@ -40,8 +46,6 @@ final class CacheFiles {
     /** Suffix of the file a format builds before renaming it into place. */
     static final String FORMAT_SUFFIX = ".format";
     private static final System.Logger LOG = System.getLogger(CacheFiles.class.getName());
-    private static final Set<PosixFilePermission> MODE = java.nio.file.attribute.PosixFilePermissions.fromString(
-        "rw-------");
 
     /** A cache file mapped and a backing device opened, both locked, ready for {@link WriteCache#start}. */
     record Opened(PersistentMemory memory, BlockDevice device) {
@@ -55,6 +59,7 @@ final class CacheFiles {
         final Path backing = requireBackingFile(config);
         final Path target = target(config.cacheFile());
         requireDistinct(target, backing);
+        checkPlacement(config, target, backing);
         final LockedFile old = Files.exists(target) ? LockedFile.lock(target, "cache file") : null;
         try {
             if (old != null && old.size() > config.startOffset() && !config.forceFormat()) {
@@ -62,7 +67,7 @@ final class CacheFiles {
                     ? " already holds a valid cache" : " exists and is not a writecache cache (" + old.size()
                     + " bytes)") + "; set " + WriteCacheConfig.FORCE_FORMAT + "=true to overwrite it");
             }
-            final FileBlockDevice device = FileBlockDevice.create(backing, config.backingSize(), MODE);
+            final FileBlockDevice device = FileBlockDevice.create(backing, config.backingSize(), config.fileMode());
             try {
                 requireDistinct(target, backing);
                 final PersistentMemory memory = build(config, target, old, device);
@@ -92,6 +97,7 @@ final class CacheFiles {
                 + config.startOffset() + "): truncated or not a cache");
         }
         requireDistinct(cacheFile, backing);
+        checkPlacement(config, cacheFile, backing);
         final PersistentMemory memory =
             config.pmemBackend().open(cacheFile, config.flushPolicy(), config.prefault());
         try {
@@ -124,7 +130,7 @@ final class CacheFiles {
         final Path temp = target.resolveSibling(target.getFileName() + FORMAT_SUFFIX);
         clearStale(temp, target);
         requireSpace(target, config.cacheSize(), old != null);
-        final LockedFile building = LockedFile.createNew(temp, "cache file", config.cacheSize(), MODE, true);
+        final LockedFile building = LockedFile.createNew(temp, "cache file", config.cacheSize(), config.fileMode(), true);
         PersistentMemory memory = null;
         try {
             if (old != null) {
@@ -206,6 +212,33 @@ final class CacheFiles {
         }
         return Files.exists(cacheFile) ? cacheFile.toRealPath()
             : cacheFile.resolveSibling(Files.readSymbolicLink(cacheFile));
+    }
+
+    /**
+     * Refuses what is legal but unsafe for data, unless the configuration allows it by name: a cache file on neither
+     * tmpfs nor DAX, {@code pmem.flush=fence-only} off tmpfs, a backing file that is a character device.
+     *
+     * @throws IllegalArgumentException naming the file and the setting that allows it.
+     */
+    private static void checkPlacement(final WriteCacheConfig config, final Path cacheFile, final Path backing)
+        throws IOException {
+        final FileSystemKind kind = FileSystemKind.of(cacheFile);
+        if (kind == FileSystemKind.OTHER && !config.allowCacheNotPmem()) {
+            throw new IllegalArgumentException("cache file " + cacheFile + " is on a file system that is neither tmpfs"
+                + " nor DAX, where the cache is slow and, without msync, not durable: set "
+                + WriteCacheConfig.ALLOW_CACHE_NOT_PMEM + "=true to use it anyway");
+        }
+        if (config.flushPolicy() == FlushPolicy.FENCE_ONLY && kind != FileSystemKind.TMPFS
+            && !config.allowFenceOnlyNotTmpfs()) {
+            throw new IllegalArgumentException(WriteCacheConfig.FLUSH_POLICY + "=fence-only never writes cache file "
+                + cacheFile + " back, which is not on tmpfs: its writes would not survive a power loss; set "
+                + WriteCacheConfig.ALLOW_FENCE_ONLY_NOT_TMPFS + "=true to use it anyway");
+        }
+        if (FileBlockDevice.isCharacterDevice(backing) && !config.allowBackingCharDevice()) {
+            throw new IllegalArgumentException(WriteCacheConfig.BACKING_FILE + " " + backing + " is a character"
+                + " device, which may keep none of what is written back to it: set "
+                + WriteCacheConfig.ALLOW_BACKING_CHAR_DEVICE + "=true to use it anyway");
+        }
     }
 
     /** @throws IllegalArgumentException if both files exist and are one file (same device and inode). */

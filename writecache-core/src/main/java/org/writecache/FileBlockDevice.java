@@ -25,6 +25,8 @@ import org.writecache.pmem.LockedFile;
 public final class FileBlockDevice implements BlockDevice {
     /** What messages call the file. */
     static final String ROLE = "backing file";
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFCHR = 0020000;
 
     private final Path file;
     private final LockedFile locked;
@@ -64,8 +66,8 @@ public final class FileBlockDevice implements BlockDevice {
         }
         final LockedFile locked = LockedFile.lock(file, ROLE);
         try {
-            final long length = locked.size();
-            if (size == 0 && length == 0) {
+            final long length = isCharacterDevice(file) ? Long.MAX_VALUE : locked.size();
+            if (size == 0 && (length == 0 || length == Long.MAX_VALUE)) {
                 throw new IOException(ROLE + " " + file + " is empty and no backing size is configured ("
                     + WriteCacheConfig.BACKING_SIZE + ")");
             }
@@ -96,7 +98,7 @@ public final class FileBlockDevice implements BlockDevice {
         }
         final LockedFile locked = LockedFile.lock(file, ROLE);
         try {
-            final long length = locked.size();
+            final long length = isCharacterDevice(file) ? size : locked.size();
             if (length < size) {
                 throw new IOException(ROLE + " " + file + " is " + length + " bytes, but the cache was formatted in front"
                     + " of " + size + " bytes: it was shortened, or it is another file");
@@ -105,6 +107,18 @@ public final class FileBlockDevice implements BlockDevice {
         } catch (final IOException | RuntimeException e) {
             locked.close();
             throw e;
+        }
+    }
+
+    /** @return whether {@code file} is a character device (such as /dev/null): it has no length of its own. */
+    static boolean isCharacterDevice(final Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try {
+            return ((Integer) Files.getAttribute(file, "unix:mode") & S_IFMT) == S_IFCHR;
+        } catch (final UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -119,9 +133,9 @@ public final class FileBlockDevice implements BlockDevice {
         return file;
     }
 
-    /** @return the file's length when it was opened: at least {@link #size()}. */
+    /** @return the file's length when it was opened: at least {@link #size()} (a device node: its size). */
     long length() {
-        return locked.size();
+        return Math.max(locked.size(), size);
     }
 
     /** @return true if {@link #create} created the file (so a format that fails may delete it again). */

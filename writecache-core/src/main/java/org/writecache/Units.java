@@ -1,10 +1,13 @@
 package org.writecache;
 
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
-/** Parsing of the value forms configuration accepts: sizes, durations, booleans and enum names. */
+/** Parsing of the value forms configuration accepts: sizes, durations, booleans, enum names and file modes. */
 final class Units {
     private Units() {
     }
@@ -72,5 +75,38 @@ final class Units {
         throw new IllegalArgumentException("unknown " + type.getSimpleName() + " '" + text + "': expected one of "
             + Arrays.stream(type.getEnumConstants())
                 .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+    }
+
+    /**
+     * @param text permission bits in octal, as for chmod: {@code 600}, {@code 0640}.
+     * @throws IllegalArgumentException naming the text unless it is 3 or 4 octal digits of permission bits only.
+     */
+    static Set<PosixFilePermission> parseMode(final String text) {
+        final String t = text.trim();
+        if (!t.matches("0?[0-7]{3}")) {
+            throw new IllegalArgumentException("file mode must be 3 octal digits (such as 600 or 0640): '" + text
+                + "'");
+        }
+        final int bits = Integer.parseInt(t, 8);
+        final Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        final PosixFilePermission[] order = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+        for (int i = 0; i < order.length; i++) {
+            if ((bits & (0400 >> i)) != 0) {
+                mode.add(order[i]);
+            }
+        }
+        return mode;
+    }
+
+    /** @return {@code mode} as 4 octal digits, such as {@code 0600}. */
+    static String formatMode(final Set<PosixFilePermission> mode) {
+        int bits = 0;
+        final PosixFilePermission[] order = PosixFilePermission.values();
+        for (int i = 0; i < order.length; i++) {
+            if (mode.contains(order[i])) {
+                bits |= 0400 >> i;
+            }
+        }
+        return String.format(Locale.ROOT, "%04o", bits);
     }
 }

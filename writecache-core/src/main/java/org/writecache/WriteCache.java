@@ -165,7 +165,7 @@ public final class WriteCache implements AutoCloseable {
     /** @return the counters file next to the cache file, or null (logged) if it cannot be created there. */
     private static CountersFile createCountersFile(final WriteCacheConfig config) {
         try {
-            return CountersFile.create(config.cacheFile());
+            return CountersFile.create(config.cacheFile(), config.fileMode());
         } catch (final IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "no counters file for " + config.cacheFile() + " (" + e
                 + "): status is readable through the API and JMX only");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -101,7 +103,32 @@ public final class WriteCacheConfig {
     /** Default pipeline. */
     public static final WritebackPipeline.Kind WRITEBACK_PIPELINE_DEFAULT = WritebackPipeline.Kind.SEQUENTIAL;
 
-    private static final Set<String> KNOWN = Set.of(CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
+    /**
+     * Permission bits of the files a cache creates: the cache file, its counters file and a backing file that
+     * {@code format} creates. Octal, as for chmod. Existing files keep theirs.
+     */
+    public static final String FILE_MODE = "file.mode";
+    /** Default file mode: owner only. */
+    public static final Set<PosixFilePermission> FILE_MODE_DEFAULT = PosixFilePermissions.fromString("rw-------");
+    /**
+     * Allow a cache file on a file system that is neither tmpfs nor DAX: on a disk behind the page cache every flush
+     * is an msync, slow, and the cache is no faster than the disk. Refused without it.
+     */
+    public static final String ALLOW_CACHE_NOT_PMEM = "allow.cache.not.pmem";
+    /**
+     * Allow {@code pmem.flush=fence-only} for a cache file that is not on tmpfs: stores are then never written back,
+     * so the cache is not durable against power loss (nor, on a disk, against a crash of the machine). Refused
+     * without it.
+     */
+    public static final String ALLOW_FENCE_ONLY_NOT_TMPFS = "allow.fence.only.not.tmpfs";
+    /**
+     * Allow a backing file that is a character device (such as /dev/null): writeback would hand acknowledged data to
+     * a device that may keep none of it. Refused without it.
+     */
+    public static final String ALLOW_BACKING_CHAR_DEVICE = "allow.backing.char.device";
+
+    private static final Set<String> KNOWN = Set.of(FILE_MODE, ALLOW_CACHE_NOT_PMEM, ALLOW_FENCE_ONLY_NOT_TMPFS,
+        ALLOW_BACKING_CHAR_DEVICE, CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
         BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
         WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, PMEM_BACKEND, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER,
         PAUSE,
@@ -131,6 +158,10 @@ public final class WriteCacheConfig {
     private final Duration pause;
     private final boolean flushOnClose;
     private final WritebackPipeline.Kind writebackPipeline;
+    private final Set<PosixFilePermission> fileMode;
+    private final boolean allowCacheNotPmem;
+    private final boolean allowFenceOnlyNotTmpfs;
+    private final boolean allowBackingCharDevice;
     private final NanoClock clock;
 
     private WriteCacheConfig(final Builder b) {
@@ -158,6 +189,10 @@ public final class WriteCacheConfig {
         pause = b.pause;
         flushOnClose = b.flushOnClose;
         writebackPipeline = b.writebackPipeline;
+        fileMode = Set.copyOf(b.fileMode);
+        allowCacheNotPmem = b.allowCacheNotPmem;
+        allowFenceOnlyNotTmpfs = b.allowFenceOnlyNotTmpfs;
+        allowBackingCharDevice = b.allowBackingCharDevice;
         clock = b.clock;
     }
 
@@ -193,6 +228,10 @@ public final class WriteCacheConfig {
         b.pause = pause;
         b.flushOnClose = flushOnClose;
         b.writebackPipeline = writebackPipeline;
+        b.fileMode = fileMode;
+        b.allowCacheNotPmem = allowCacheNotPmem;
+        b.allowFenceOnlyNotTmpfs = allowFenceOnlyNotTmpfs;
+        b.allowBackingCharDevice = allowBackingCharDevice;
         b.clock = clock;
         return b;
     }
@@ -326,6 +365,26 @@ public final class WriteCacheConfig {
         return writebackPipeline;
     }
 
+    /** @return permission bits of the files a cache creates. */
+    public Set<PosixFilePermission> fileMode() {
+        return fileMode;
+    }
+
+    /** @return whether a cache file on neither tmpfs nor DAX is allowed. */
+    public boolean allowCacheNotPmem() {
+        return allowCacheNotPmem;
+    }
+
+    /** @return whether {@code pmem.flush=fence-only} is allowed for a cache file not on tmpfs. */
+    public boolean allowFenceOnlyNotTmpfs() {
+        return allowFenceOnlyNotTmpfs;
+    }
+
+    /** @return whether a backing file that is a character device is allowed. */
+    public boolean allowBackingCharDevice() {
+        return allowBackingCharDevice;
+    }
+
     /** @return the clock for every time-based behaviour. */
     public NanoClock clock() {
         return clock;
@@ -358,6 +417,10 @@ public final class WriteCacheConfig {
         m.put(PAUSE, pause.toMillis() + "ms");
         m.put(FLUSH_ON_CLOSE, Boolean.toString(flushOnClose));
         m.put(WRITEBACK_PIPELINE, writebackPipeline.name().toLowerCase(Locale.ROOT));
+        m.put(FILE_MODE, Units.formatMode(fileMode));
+        m.put(ALLOW_CACHE_NOT_PMEM, Boolean.toString(allowCacheNotPmem));
+        m.put(ALLOW_FENCE_ONLY_NOT_TMPFS, Boolean.toString(allowFenceOnlyNotTmpfs));
+        m.put(ALLOW_BACKING_CHAR_DEVICE, Boolean.toString(allowBackingCharDevice));
         return m;
     }
 
@@ -392,6 +455,10 @@ public final class WriteCacheConfig {
         private Duration pause = Duration.ZERO;
         private boolean flushOnClose;
         private WritebackPipeline.Kind writebackPipeline = WRITEBACK_PIPELINE_DEFAULT;
+        private Set<PosixFilePermission> fileMode = FILE_MODE_DEFAULT;
+        private boolean allowCacheNotPmem;
+        private boolean allowFenceOnlyNotTmpfs;
+        private boolean allowBackingCharDevice;
         private NanoClock clock = new SystemNanoClock();
 
         private Builder() {
@@ -442,6 +509,10 @@ public final class WriteCacheConfig {
                     case PAUSE -> pause(Units.parseDuration(value));
                     case FLUSH_ON_CLOSE -> flushOnClose(Units.parseBoolean(value));
                     case WRITEBACK_PIPELINE -> writebackPipeline(Units.parseEnum(WritebackPipeline.Kind.class, value));
+                    case FILE_MODE -> fileMode(Units.parseMode(value));
+                    case ALLOW_CACHE_NOT_PMEM -> allowCacheNotPmem(Units.parseBoolean(value));
+                    case ALLOW_FENCE_ONLY_NOT_TMPFS -> allowFenceOnlyNotTmpfs(Units.parseBoolean(value));
+                    case ALLOW_BACKING_CHAR_DEVICE -> allowBackingCharDevice(Units.parseBoolean(value));
                     default -> throw new IllegalArgumentException("unknown property '" + name + "': known ones are "
                         + KNOWN.stream().sorted().toList());
                 }
@@ -595,6 +666,30 @@ public final class WriteCacheConfig {
             return this;
         }
 
+        /** @see WriteCacheConfig#FILE_MODE */
+        public Builder fileMode(final Set<PosixFilePermission> v) {
+            fileMode = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#ALLOW_CACHE_NOT_PMEM */
+        public Builder allowCacheNotPmem(final boolean v) {
+            allowCacheNotPmem = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#ALLOW_FENCE_ONLY_NOT_TMPFS */
+        public Builder allowFenceOnlyNotTmpfs(final boolean v) {
+            allowFenceOnlyNotTmpfs = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#ALLOW_BACKING_CHAR_DEVICE */
+        public Builder allowBackingCharDevice(final boolean v) {
+            allowBackingCharDevice = v;
+            return this;
+        }
+
         /** The clock for autocommit time and every other time-based behaviour; tests inject a manual one. */
         public Builder clock(final NanoClock v) {
             clock = v;
@@ -642,6 +737,10 @@ public final class WriteCacheConfig {
             requireAvailable(writebackPipeline::requireAvailable);
             requireAvailable(pmemBackend::requireAvailable);
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(fileMode, FILE_MODE);
+            require(fileMode.contains(PosixFilePermission.OWNER_READ)
+                    && fileMode.contains(PosixFilePermission.OWNER_WRITE),
+                FILE_MODE + " must let the owner read and write: " + Units.formatMode(fileMode));
             final long regionBytes = cacheSize - startOffset;
             require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,
                 CACHE_SIZE + " of " + cacheSize + " bytes (from offset " + startOffset
