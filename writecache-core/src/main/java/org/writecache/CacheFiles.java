@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import org.writecache.format.CacheLayout;
@@ -176,6 +177,10 @@ final class CacheFiles {
     private static void requireSpace(final Path target, final long size, final boolean replacing)
         throws IOException {
         final Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "the directory of cache file " + target
+                + " does not exist");
+        }
         final long free = Files.getFileStore(dir).getUsableSpace();
         if (free < size) {
             throw new IOException("not enough space for cache file " + target + ": it needs " + size + " bytes, the"

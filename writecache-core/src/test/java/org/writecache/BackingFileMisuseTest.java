@@ -35,8 +35,7 @@ class BackingFileMisuseTest {
     final TestFiles files = new TestFiles();
 
     private WriteCacheConfig.Builder config() {
-        return WriteCacheConfig.builder().cacheFile(files.cacheFile()).cacheSize(1 << 20)
-            .backingFile(files.backingFile()).backingSize(DEVICE).background(false);
+        return files.smallCache();
     }
 
     /** Formats a cache and leaves block 3 dirty in it. */
@@ -47,12 +46,6 @@ class BackingFileMisuseTest {
         return cfg;
     }
 
-    private static void assertOneLineNaming(final Throwable e, final Object... parts) {
-        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        for (final Object part : parts) {
-            assertTrue(e.getMessage().contains(part.toString()), e.getMessage());
-        }
-    }
 
     private static void assertDirtyBlockIntact(final WriteCacheConfig cfg) throws IOException {
         try (WriteCache c = WriteCache.open(cfg)) {
@@ -66,7 +59,7 @@ class BackingFileMisuseTest {
         final WriteCacheConfig cfg = formatWithDirtyBlock(config().build());
         final Path moved = files.backingFile();
         Files.move(cfg.backingFile(), moved);
-        assertOneLineNaming(assertThrows(NoSuchFileException.class, () -> WriteCache.open(cfg)),
+        Refusals.assertOneLineNaming(assertThrows(NoSuchFileException.class, () -> WriteCache.open(cfg)),
             cfg.backingFile(), "only format creates one");
         assertFalse(Files.exists(cfg.backingFile()), "open created the backing file");
         Files.move(moved, cfg.backingFile());
@@ -79,7 +72,7 @@ class BackingFileMisuseTest {
         try (FileChannel ch = FileChannel.open(cfg.backingFile(), StandardOpenOption.WRITE)) {
             ch.truncate(DEVICE / 2);
         }
-        assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(cfg)),
+        Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(cfg)),
             cfg.backingFile(), DEVICE / 2, DEVICE);
         assertEquals(DEVICE / 2, Files.size(cfg.backingFile()), "open extended the backing file");
     }
@@ -91,10 +84,10 @@ class BackingFileMisuseTest {
             ch.write(ByteBuffer.allocate(1), 2 * DEVICE - 1);
         }
         final WriteCacheConfig lengthOfFile = cfg.toBuilder().backingSize(0).build();
-        assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(lengthOfFile)),
+        Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(lengthOfFile)),
             cfg.backingFile(), 2 * DEVICE, DEVICE, WriteCacheConfig.BACKING_SIZE);
         final WriteCacheConfig other = cfg.toBuilder().backingSize(2 * DEVICE).build();
-        assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(other)),
+        Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(other)),
             WriteCacheConfig.BACKING_SIZE, 2 * DEVICE, DEVICE);
         assertDirtyBlockIntact(cfg);
     }
@@ -103,7 +96,7 @@ class BackingFileMisuseTest {
     void formatCreatesAMissingBackingFileButNeverExtendsAnExistingOne() throws IOException {
         final WriteCacheConfig cfg = config().build();
         Files.write(cfg.backingFile(), new byte[BS]);
-        assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)),
+        Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)),
             cfg.backingFile(), BS, DEVICE);
         assertEquals(BS, Files.size(cfg.backingFile()));
         assertFalse(Files.exists(cfg.cacheFile()), "a refused format left a cache file");
@@ -123,10 +116,10 @@ class BackingFileMisuseTest {
         Files.createSymbolicLink(symlink, cfg.cacheFile());
         for (final Path alias : List.of(cfg.cacheFile(), hardLink, symlink)) {
             final WriteCacheConfig same = cfg.toBuilder().backingFile(alias).backingSize(0).build();
-            assertOneLineNaming(assertThrows(IllegalArgumentException.class, () -> WriteCache.open(same)),
+            Refusals.assertOneLineNaming(assertThrows(IllegalArgumentException.class, () -> WriteCache.open(same)),
                 alias, "same device and inode");
             final WriteCacheConfig sameForced = same.toBuilder().forceFormat(true).build();
-            assertOneLineNaming(assertThrows(IllegalArgumentException.class, () -> WriteCache.format(sameForced)),
+            Refusals.assertOneLineNaming(assertThrows(IllegalArgumentException.class, () -> WriteCache.format(sameForced)),
                 alias, "same device and inode");
         }
         assertDirtyBlockIntact(cfg);
@@ -136,7 +129,7 @@ class BackingFileMisuseTest {
     void oneNewPathAsCacheAndBackingFileIsRefusedAndLeavesNothing() {
         final Path both = files.cacheFile();
         final WriteCacheConfig cfg = config().cacheFile(both).backingFile(both).build();
-        assertOneLineNaming(assertThrows(IllegalArgumentException.class, () -> WriteCache.format(cfg)),
+        Refusals.assertOneLineNaming(assertThrows(IllegalArgumentException.class, () -> WriteCache.format(cfg)),
             both, "same device and inode");
         assertFalse(Files.exists(both));
     }
@@ -147,7 +140,7 @@ class BackingFileMisuseTest {
         final WriteCacheConfig second = config().backingFile(first.backingFile()).build();
         try (WriteCache c = WriteCache.format(first)) {
             c.write(0, ByteBuffer.wrap(WriteCacheTest.block(1)), true);
-            assertOneLineNaming(assertThrows(CacheFileLockedException.class, () -> WriteCache.format(second)),
+            Refusals.assertOneLineNaming(assertThrows(CacheFileLockedException.class, () -> WriteCache.format(second)),
                 "backing file", first.backingFile());
             assertFalse(Files.exists(second.cacheFile()), "a refused format left a cache file");
             assertArrayEquals(WriteCacheTest.block(1), WriteCacheTest.read(c, 0, BS));

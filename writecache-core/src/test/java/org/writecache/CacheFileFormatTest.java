@@ -34,20 +34,13 @@ class CacheFileFormatTest {
     final TestFiles files = new TestFiles();
 
     private WriteCacheConfig.Builder config() {
-        return WriteCacheConfig.builder().cacheFile(files.cacheFile()).cacheSize(1 << 20)
-            .backingFile(files.backingFile()).backingSize(4L << 20).background(false);
+        return files.smallCache();
     }
 
     private static Path formatFile(final Path cacheFile) {
         return cacheFile.resolveSibling(cacheFile.getFileName() + CacheFiles.FORMAT_SUFFIX);
     }
 
-    private static void assertOneLineNaming(final Throwable e, final Object... parts) {
-        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        for (final Object part : parts) {
-            assertTrue(e.getMessage().contains(part.toString()), e.getMessage());
-        }
-    }
 
     private static void writeDirtyBlock(final WriteCacheConfig cfg) throws IOException {
         try (WriteCache c = WriteCache.format(cfg)) {
@@ -65,7 +58,7 @@ class CacheFileFormatTest {
     void aFileThatIsNotACacheIsNotOverwrittenWithoutForce() throws IOException {
         final WriteCacheConfig cfg = config().build();
         Files.writeString(cfg.cacheFile(), "precious");
-        assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)), cfg.cacheFile(),
+        Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)), cfg.cacheFile(),
             "not a writecache cache", WriteCacheConfig.FORCE_FORMAT);
         assertEquals("precious", Files.readString(cfg.cacheFile()));
         assertFalse(Files.exists(cfg.backingFile()), "a refused format created the backing file");
@@ -81,7 +74,7 @@ class CacheFileFormatTest {
         final long free = Files.getFileStore(cfg.cacheFile().getParent()).getUsableSpace();
         final long tooBig = free + (1L << 30);
         final WriteCacheConfig huge = cfg.toBuilder().cacheSize(tooBig).forceFormat(true).build();
-        assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(huge)), cfg.cacheFile(),
+        Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(huge)), cfg.cacheFile(),
             "not enough space", tooBig, "the old cache file stays");
         assertEquals(4L << 20, Files.size(cfg.cacheFile()));
         assertFalse(Files.exists(formatFile(cfg.cacheFile())), "the file being built was left behind");
@@ -111,7 +104,7 @@ class CacheFileFormatTest {
             ch.write(ByteBuffer.allocate(1 << 20), 0); // a full-size, all-zero file: a format killed half way
         }
         try (LockedFile running = LockedFile.lock(stale, "cache file")) {
-            assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)),
+            Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)),
                 "another format", cfg.cacheFile(), "in progress");
             assertTrue(running.channel().isOpen());
         }
@@ -127,7 +120,7 @@ class CacheFileFormatTest {
         try (WriteCache c = WriteCache.format(cfg)) {
             c.write(3L * BS, ByteBuffer.wrap(WriteCacheTest.block(3)), true);
             final WriteCacheConfig again = cfg.toBuilder().backingFile(files.backingFile()).forceFormat(true).build();
-            assertOneLineNaming(assertThrows(CacheFileLockedException.class, () -> WriteCache.format(again)),
+            Refusals.assertOneLineNaming(assertThrows(CacheFileLockedException.class, () -> WriteCache.format(again)),
                 cfg.cacheFile());
             assertFalse(Files.exists(again.backingFile()), "a refused format created the backing file");
             assertFalse(Files.exists(formatFile(cfg.cacheFile())));
@@ -165,7 +158,7 @@ class CacheFileFormatTest {
         final Path sparse = files.cacheFile();
         sparseCopy(cfg.cacheFile(), sparse);
         final WriteCacheConfig onSparse = cfg.toBuilder().cacheFile(sparse).build();
-        assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(onSparse)), sparse, "sparse");
+        Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(onSparse)), sparse, "sparse");
         assertDirtyBlock(cfg);
     }
 
@@ -173,21 +166,29 @@ class CacheFileFormatTest {
     void aFileSystemTooSmallForTheCacheFailsTheFormatWithOneLineAndKeepsItsSpace() throws Exception {
         try (SmallTmpfs fs = SmallTmpfs.mount(8L << 20)) {
             final WriteCacheConfig cfg = config().cacheFile(fs.dir().resolve("c.wc")).cacheSize(16L << 20).build();
-            assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)), cfg.cacheFile(),
+            Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)), cfg.cacheFile(),
                 16L << 20, "bytes free");
             try (Stream<Path> left = Files.list(fs.dir())) {
                 assertEquals(List.of(), left.toList(), "a failed format left files behind");
             }
             assertFalse(Files.exists(cfg.backingFile()), "the backing file the format created is deleted again");
 
-            final WriteCacheConfig fits = cfg.toBuilder().cacheSize(2L << 20).build();
+            final WriteCacheConfig fits = cfg.toBuilder().cacheSize(2L << 20).prefault(false).build();
             writeDirtyBlock(fits);
             final Path sparse = fs.dir().resolve("sparse.wc");
             sparseCopy(fits.cacheFile(), sparse);
             fill(fs.dir().resolve("filler"));
             final WriteCacheConfig onSparse = fits.toBuilder().cacheFile(sparse).build();
-            assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(onSparse)), sparse, "sparse");
-            assertDirtyBlock(fits);
+            Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(onSparse)), sparse,
+                "sparse");
+            try (WriteCache c = WriteCache.open(fits)) {
+                for (int i = 0; i < c.cacheBlocks(); i++) {
+                    c.write((long) i * BS, ByteBuffer.wrap(WriteCacheTest.block(i)), false);
+                }
+                c.flush();
+                assertEquals(0, c.status().error(), "every block of a formatted cache is allocated: no store faults");
+                assertArrayEquals(WriteCacheTest.block(7), WriteCacheTest.read(c, 7L * BS, BS));
+            }
         }
     }
 

@@ -31,8 +31,7 @@ class UnsafePlacementTest {
     final TestFiles files = new TestFiles();
 
     private WriteCacheConfig.Builder config() {
-        return WriteCacheConfig.builder().cacheFile(files.cacheFile()).cacheSize(1 << 20)
-            .backingFile(files.backingFile()).backingSize(4L << 20).background(false);
+        return files.smallCache();
     }
 
     private static void assertRefusedNaming(final WriteCacheConfig cfg, final Object... parts) {

@@ -14,7 +14,8 @@ import org.writecache.WriteCacheConfig;
  * the cache is being formatted): loads every class it needs first, prints {@code OPENING}, opens the database
  * (open-or-format), creates a table and inserts a row, prints {@code DONE} and waits to be killed.
  *
- * <p>Arguments: cache file, database (backing) file, scratch directory for the warm-up.
+ * <p>Arguments: cache file, database (backing) file, scratch directory for the warm-up database (its cache file goes
+ * beside the cache file, with the suffix {@code .warm}).
  */
 public final class H2FormatChild {
     private H2FormatChild() {
@@ -40,15 +41,16 @@ public final class H2FormatChild {
     /** Runs until killed. */
     public static void main(final String[] args) throws Exception {
         final Path scratch = Path.of(args[2]);
+        final Path cacheFile = Path.of(args[0]);
         // warm-up: the same code paths on other files, so the timed part is the format itself
         final WriteCacheConfig warm = WriteCacheConfig.builder()
-            .cacheFile(scratch.resolve("warm.wc")).cacheSize(4L << 20)
+            .cacheFile(cacheFile.resolveSibling(cacheFile.getFileName() + ".warm")).cacheSize(4L << 20)
             .backingFile(scratch.resolve("warm" + WriteCacheFilePath.DATABASE_SUFFIX)).backingSize(4L << 20).build();
         WriteCacheFilePath.register(warm);
         openAndWrite(warm);
         Files.delete(warm.cacheFile());
 
-        final WriteCacheConfig config = config(Path.of(args[0]), Path.of(args[1]));
+        final WriteCacheConfig config = config(cacheFile, Path.of(args[1]));
         WriteCacheFilePath.register(config);
         System.out.println("OPENING");
         System.out.flush();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -93,16 +91,8 @@ class H2FormatKillTest {
     private static long runChild(final WriteCacheConfig config, final Path dir, final long delayNanos,
                                  final String why) throws IOException, InterruptedException {
         final Path stderr = dir.resolve("format-child.err");
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-Xmx")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-cp", System.getProperty("java.class.path"), H2FormatChild.class.getName(),
-            config.cacheFile().toString(), config.backingFile().toString(), dir.toString()));
+        final List<String> cmd = ChildJvm.command(H2FormatChild.class, config.cacheFile().toString(),
+            config.backingFile().toString(), dir.toString());
         final Process child = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
         try (BufferedReader out = new BufferedReader(
             new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -230,7 +231,16 @@ public final class LockedFile implements AutoCloseable {
         if (!exists && mode != Mode.CREATE && mode != Mode.CREATE_NEW) {
             throw new NoSuchFileException(file.toString(), null, role + " does not exist");
         }
-        final FileChannel channel = FileChannel.open(file, options(mode));
+        final FileChannel channel;
+        try {
+            channel = FileChannel.open(file, options(mode));
+        } catch (final AccessDeniedException e) {
+            throw new AccessDeniedException(file.toString(), null, role + " cannot be opened "
+                + (mode == Mode.READ_ONLY ? "for reading" : "for writing") + " by this user");
+        } catch (final NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, mode == Mode.CREATE || mode == Mode.CREATE_NEW
+                ? "the directory of the " + role + " does not exist" : role + " does not exist");
+        }
         NativeFile descriptor = null;
         boolean created = mode == Mode.CREATE_NEW;
         try {
