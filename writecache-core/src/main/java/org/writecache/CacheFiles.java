@@ -36,8 +36,8 @@ import org.writecache.pmem.PersistentMemory;
  * ({@code allow.fence.only.not.tmpfs}), a backing file that is a character device such as /dev/null
  * ({@code allow.backing.char.device}). Refusing is the safer default: each of them loses acknowledged writes, or all
  * the cache's speed, without any error later. Always: a backing file that is the cache file (same device and inode, also
- * through links); an existing backing file shorter than {@code backing.size}. Format creates a missing backing file
- * ({@code backing.size} bytes, sparse); a format that fails deletes the backing file it created.
+ * through links); a backing file that holds data but is shorter than {@code backing.size}. Format creates a missing
+ * backing file and sizes an empty one ({@code backing.size} bytes, sparse); a format that fails undoes that.
  *
  * <p><b>What open refuses</b>: a missing backing file (only format creates one), one shorter than the size the cache
  * was formatted for, a longer one unless {@code backing.size} says the cache covers only its first bytes, and a
@@ -74,10 +74,7 @@ final class CacheFiles {
                 final PersistentMemory memory = build(config, target, old, device);
                 return new Opened(memory, device);
             } catch (final IOException | RuntimeException e) {
-                closeQuietly(device::close, e);
-                if (device.created()) {
-                    Files.deleteIfExists(backing);
-                }
+                closeQuietly(device::closeAndRevert, e);
                 throw e;
             }
         } finally {

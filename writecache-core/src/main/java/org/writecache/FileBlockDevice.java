@@ -33,18 +33,22 @@ public final class FileBlockDevice implements BlockDevice {
     private final FileChannel channel;
     private final long size;
     private final boolean created;
+    private final boolean sized;
 
-    private FileBlockDevice(final Path file, final LockedFile locked, final long size, final boolean created) {
+    private FileBlockDevice(final Path file, final LockedFile locked, final long size, final boolean created,
+                            final boolean sized) {
         this.file = file;
         this.locked = locked;
         this.channel = locked.channel();
         this.size = size;
         this.created = created;
+        this.sized = sized;
     }
 
     /**
      * Opens {@code file} as the device of a cache being formatted, creating it (sparse, {@code size} bytes, with
-     * {@code permissions}) if it does not exist, and locks it. An existing file is never extended or shortened.
+     * {@code permissions}) if it does not exist, and locks it. An empty file is given {@code size} bytes (sparse); a
+     * file that holds anything is never extended or shortened.
      *
      * @param size        the device size in bytes: 0 takes an existing file's length; otherwise at most that length
      *                    (a longer file keeps its length, and only its first {@code size} bytes are used).
@@ -62,7 +66,8 @@ public final class FileBlockDevice implements BlockDevice {
                 throw new IOException(ROLE + " " + file + " does not exist and no backing size is configured to create"
                     + " it with (" + WriteCacheConfig.BACKING_SIZE + ")");
             }
-            return new FileBlockDevice(file, LockedFile.createNew(file, ROLE, size, permissions, false), size, true);
+            return new FileBlockDevice(file, LockedFile.createNew(file, ROLE, size, permissions, false), size, true,
+                false);
         }
         final LockedFile locked = LockedFile.lock(file, ROLE);
         try {
@@ -71,12 +76,16 @@ public final class FileBlockDevice implements BlockDevice {
                 throw new IOException(ROLE + " " + file + " is empty and no backing size is configured ("
                     + WriteCacheConfig.BACKING_SIZE + ")");
             }
+            if (length == 0) {
+                locked.channel().write(ByteBuffer.allocate(1), size - 1);
+                return new FileBlockDevice(file, locked, size, false, true);
+            }
             if (length < size) {
                 throw new IOException(ROLE + " " + file + " is " + length + " bytes, shorter than "
-                    + WriteCacheConfig.BACKING_SIZE + " " + size + ": format does not extend an existing file (extend"
-                    + " it yourself, or set " + WriteCacheConfig.BACKING_SIZE + " to " + length + " or less)");
+                    + WriteCacheConfig.BACKING_SIZE + " " + size + ": format does not extend a file that holds data"
+                    + " (extend it yourself, or set " + WriteCacheConfig.BACKING_SIZE + " to " + length + " or less)");
             }
-            return new FileBlockDevice(file, locked, size == 0 ? length : size, false);
+            return new FileBlockDevice(file, locked, size == 0 ? length : size, false, false);
         } catch (final IOException | RuntimeException e) {
             locked.close();
             throw e;
@@ -103,7 +112,7 @@ public final class FileBlockDevice implements BlockDevice {
                 throw new IOException(ROLE + " " + file + " is " + length + " bytes, but the cache was formatted in front"
                     + " of " + size + " bytes: it was shortened, or it is another file");
             }
-            return new FileBlockDevice(file, locked, size == 0 ? length : size, false);
+            return new FileBlockDevice(file, locked, size == 0 ? length : size, false, false);
         } catch (final IOException | RuntimeException e) {
             locked.close();
             throw e;
@@ -138,9 +147,21 @@ public final class FileBlockDevice implements BlockDevice {
         return Math.max(locked.size(), size);
     }
 
-    /** @return true if {@link #create} created the file (so a format that fails may delete it again). */
-    boolean created() {
-        return created;
+    /**
+     * Closes the device and undoes what {@link #create} did to the file: deletes a file it created, empties a file it
+     * sized. For a format that fails.
+     */
+    void closeAndRevert() throws IOException {
+        try {
+            if (sized) {
+                channel.truncate(0);
+            }
+        } finally {
+            close();
+        }
+        if (created) {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Override

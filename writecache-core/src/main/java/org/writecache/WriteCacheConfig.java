@@ -83,7 +83,7 @@ public final class WriteCacheConfig {
     public static final PmemBackend PMEM_BACKEND_DEFAULT = PmemBackend.FFM;
     /** Run writeback and autocommit on a background thread; false leaves them to {@link WriteCache#doWork()}. */
     public static final String BACKGROUND = "writeback.background";
-    /** Allow formatting over a file that already holds a valid cache. */
+    /** Allow formatting over a file that already holds anything: a valid cache, or any other non-empty file. */
     public static final String FORCE_FORMAT = "format.force";
     /**
      * Write back blocks older than this (dm-writecache's max_age); 0 turns it off. Costs a 4-byte timestamp per cache
@@ -335,7 +335,7 @@ public final class WriteCacheConfig {
         return background;
     }
 
-    /** @return whether formatting may overwrite a valid cache. */
+    /** @return whether formatting may replace a file that holds anything (a valid cache or another file). */
     public boolean forceFormat() {
         return forceFormat;
     }

@@ -93,7 +93,7 @@ class BackingFileMisuseTest {
     }
 
     @Test
-    void formatCreatesAMissingBackingFileButNeverExtendsAnExistingOne() throws IOException {
+    void formatCreatesAMissingBackingFileButNeverExtendsOneThatHoldsData() throws IOException {
         final WriteCacheConfig cfg = config().build();
         Files.write(cfg.backingFile(), new byte[BS]);
         Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)),
@@ -105,6 +105,11 @@ class BackingFileMisuseTest {
             assertEquals(DEVICE, c.size());
         }
         assertEquals(DEVICE, Files.size(cfg.backingFile()));
+        final WriteCacheConfig onEmpty = config().build();
+        Files.createFile(onEmpty.backingFile()); // an empty file holds nothing: format sizes it
+        try (WriteCache c = WriteCache.format(onEmpty)) {
+            assertEquals(DEVICE, c.size());
+        }
     }
 
     @Test

@@ -73,9 +73,13 @@ class CacheFileFormatTest {
         writeDirtyBlockOf64k(cfg);
         final long free = Files.getFileStore(cfg.cacheFile().getParent()).getUsableSpace();
         final long tooBig = free + (1L << 30);
-        final WriteCacheConfig huge = cfg.toBuilder().cacheSize(tooBig).forceFormat(true).build();
+        final Path emptyBacking = files.backingFile();
+        Files.createFile(emptyBacking);
+        final WriteCacheConfig huge = cfg.toBuilder().cacheSize(tooBig).forceFormat(true).backingFile(emptyBacking)
+            .build();
         Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(huge)), cfg.cacheFile(),
             "not enough space", tooBig, "the old cache file stays");
+        assertEquals(0, Files.size(emptyBacking), "the empty backing file the format sized is empty again");
         assertEquals(4L << 20, Files.size(cfg.cacheFile()));
         assertFalse(Files.exists(formatFile(cfg.cacheFile())), "the file being built was left behind");
         try (WriteCache c = WriteCache.open(cfg)) {
