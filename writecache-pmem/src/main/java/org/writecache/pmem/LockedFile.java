@@ -46,7 +46,6 @@ import java.util.Set;
 public final class LockedFile implements AutoCloseable {
     private static final Set<Object> HELD = new HashSet<>();
     private static final int ATTEMPTS = 3;
-    private static final int ZERO_CHUNK = 1 << 20;
 
     private volatile Path file;
     private final String role;
@@ -68,39 +67,12 @@ public final class LockedFile implements AutoCloseable {
         this.size = size;
     }
 
-    /** Allocates storage for a file being created: the seam tests use to make a file system run out of space. */
-    @FunctionalInterface
-    interface Allocator {
-        /**
-         * Allocates {@code [0, size)} of the file, keeping bytes already in {@code [0, old)}.
-         *
-         * @param descriptor the native descriptor, null where the C library is not reachable.
-         */
-        void allocate(FileChannel channel, NativeFile descriptor, long old, long size) throws IOException;
-    }
-
-    /** posix_fallocate where available, else zeros written through the channel. */
-    static final Allocator DEFAULT_ALLOCATOR = (channel, descriptor, old, size) -> {
-        if (descriptor != null) {
-            descriptor.allocate(size);
-        } else {
-            zeroFill(channel, Math.min(old, size), size);
-        }
-    };
-
-    /** How a file is opened. */
-    private enum Mode {
-        /** Create if missing, set the length, allocate; exclusive. */
-        CREATE,
-        /** Create, failing if it exists; set the length (allocating if asked); exclusive. */
-        CREATE_NEW,
-        /** Existing and non-empty, not sparse; exclusive. */
-        OPEN,
-        /** Existing, any length; exclusive. */
-        LOCK,
-        /** Existing and non-empty, read only; shared. */
-        READ_ONLY
-    }
+    /**
+     * How a file is opened: CREATE (create if missing, set the length, allocate), CREATE_NEW (must not exist), OPEN
+     * (existing, non-empty, not sparse), LOCK (existing, any length, unchanged), all exclusive; READ_ONLY (existing,
+     * non-empty), shared.
+     */
+    private enum Mode { CREATE, CREATE_NEW, OPEN, LOCK, READ_ONLY }
 
     /**
      * Opens {@code file}, creating it if needed, locks it, sets its length to {@code size} and allocates its storage
@@ -113,7 +85,7 @@ public final class LockedFile implements AutoCloseable {
      */
     public static LockedFile create(final Path file, final long size) throws IOException {
         requirePositive(size);
-        return acquire(file, "cache file", Mode.CREATE, size, null, DEFAULT_ALLOCATOR);
+        return acquire(file, "cache file", Mode.CREATE, size, null, Allocator.DEFAULT);
     }
 
     /**
@@ -129,7 +101,7 @@ public final class LockedFile implements AutoCloseable {
     public static LockedFile createNew(final Path file, final String role, final long size,
                                        final Set<PosixFilePermission> permissions, final boolean allocate)
         throws IOException {
-        return createNew(file, role, size, permissions, allocate ? DEFAULT_ALLOCATOR : null);
+        return createNew(file, role, size, permissions, allocate ? Allocator.DEFAULT : null);
     }
 
     /** {@link #createNew} with the allocator given, or none (sparse) if null. */
@@ -266,7 +238,8 @@ public final class LockedFile implements AutoCloseable {
             }
             final long size = switch (mode) {
                 case CREATE, CREATE_NEW -> resize(channel, descriptor, file, role, newSize, allocator);
-                case OPEN -> checkAllocated(file, descriptor, nonEmpty(file, role, channel));
+                case OPEN -> descriptor == null ? nonEmpty(file, role, channel)
+                    : descriptor.stat().requireAllocated(file, nonEmpty(file, role, channel));
                 case READ_ONLY -> nonEmpty(file, role, channel);
                 case LOCK -> channel.size();
             };
@@ -328,19 +301,6 @@ public final class LockedFile implements AutoCloseable {
         return size;
     }
 
-    private static long checkAllocated(final Path file, final NativeFile descriptor, final long size)
-        throws IOException {
-        if (descriptor != null) {
-            final NativeFile.Stat stat = descriptor.stat();
-            if (stat.sparse()) {
-                throw new IOException("cache file " + file + " is sparse: " + stat.allocated() + " of its " + size
-                    + " bytes are allocated, so a store into a hole would fault when the file system fills up; format"
-                    + " it again, or allocate it first (fallocate -l " + size + " " + file + ")");
-            }
-        }
-        return size;
-    }
-
     private static long resize(final FileChannel channel, final NativeFile descriptor, final Path file,
                                final String role, final long size, final Allocator allocator) throws IOException {
         final long old = channel.size();
@@ -361,15 +321,6 @@ public final class LockedFile implements AutoCloseable {
                 + " bytes free there): " + e.getMessage(), e);
         }
         return size;
-    }
-
-    /** Allocates {@code [from, to)} by writing zeros: a full file system fails the write, not a later store. */
-    private static void zeroFill(final FileChannel channel, final long from, final long to) throws IOException {
-        final ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
-        for (long at = from; at < to; ) {
-            zeros.clear().limit((int) Math.min(ZERO_CHUNK, to - at));
-            at += channel.write(zeros, at);
-        }
     }
 
     /**

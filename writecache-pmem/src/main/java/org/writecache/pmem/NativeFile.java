@@ -103,6 +103,19 @@ final class NativeFile implements AutoCloseable {
         boolean sparse() {
             return allocated < size;
         }
+
+        /**
+         * @return {@code length}, if the cache file {@code file} is not sparse.
+         * @throws IOException naming the file, its allocated and total bytes, and the remedies, if it is.
+         */
+        long requireAllocated(final Path file, final long length) throws IOException {
+            if (sparse()) {
+                throw new IOException("cache file " + file + " is sparse: " + allocated + " of its " + length
+                    + " bytes are allocated, so a store into a hole would fault when the file system fills up; format"
+                    + " it again, or allocate it first (fallocate -l " + length + " " + file + ")");
+            }
+            return length;
+        }
     }
 
     private final Path path;

@@ -74,7 +74,7 @@ class LockedFileTest {
     @Test
     void aFailedAllocationDeletesTheNewFileAndSaysHowMuchWasAskedAndFree() throws IOException {
         final Path file = newFile();
-        final LockedFile.Allocator full = (channel, descriptor, old, size) -> {
+        final Allocator full = (channel, descriptor, old, size) -> {
             channel.write(ByteBuffer.allocate(4096), 0);
             throw new IOException("No space left on device");
         };
