@@ -73,6 +73,11 @@ public final class WriteCacheConfig {
     public static final WaitPolicy WAIT_POLICY_DEFAULT = WaitPolicy.DIRECT;
     /** How long a write may wait for a free block before failing; 0 waits as long as it takes. */
     public static final String WRITE_TIMEOUT = "freelist.wait.timeout";
+    /**
+     * Record how writers wait for free blocks (wait-time histogram, wakeups, stranded time, JFR events; see
+     * {@link WriteCache#waitStats()}); false records nothing and costs nothing.
+     */
+    public static final String FREELIST_STATS = "freelist.stats";
     /** What a flush of persistent memory costs: auto, sync, msync or fence-only. */
     public static final String FLUSH_POLICY = "pmem.flush";
     /** Touch every page of the cache file when it is mapped. */
@@ -130,7 +135,7 @@ public final class WriteCacheConfig {
     private static final Set<String> KNOWN = Set.of(FILE_MODE, ALLOW_CACHE_NOT_PMEM, ALLOW_FENCE_ONLY_NOT_TMPFS,
         ALLOW_BACKING_CHAR_DEVICE, CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
         BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
-        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, PMEM_BACKEND, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER,
+        WAIT_POLICY, WRITE_TIMEOUT, FREELIST_STATS, FLUSH_POLICY, PREFAULT, PMEM_BACKEND, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER,
         PAUSE,
         FLUSH_ON_CLOSE, WRITEBACK_PIPELINE);
 
@@ -148,6 +153,7 @@ public final class WriteCacheConfig {
     private final Duration autocommitTime;
     private final WaitPolicy waitPolicy;
     private final Duration writeTimeout;
+    private final boolean freeListStats;
     private final FlushPolicy flushPolicy;
     private final boolean prefault;
     private final PmemBackend pmemBackend;
@@ -179,6 +185,7 @@ public final class WriteCacheConfig {
         autocommitTime = b.autocommitTime;
         waitPolicy = b.waitPolicy;
         writeTimeout = b.writeTimeout;
+        freeListStats = b.freeListStats;
         flushPolicy = b.flushPolicy;
         prefault = b.prefault;
         pmemBackend = b.pmemBackend;
@@ -218,6 +225,7 @@ public final class WriteCacheConfig {
         b.autocommitTime = autocommitTime;
         b.waitPolicy = waitPolicy;
         b.writeTimeout = writeTimeout;
+        b.freeListStats = freeListStats;
         b.flushPolicy = flushPolicy;
         b.prefault = prefault;
         b.pmemBackend = pmemBackend;
@@ -315,6 +323,11 @@ public final class WriteCacheConfig {
         return writeTimeout;
     }
 
+    /** @return true if the freelist records wait statistics. */
+    public boolean freeListStats() {
+        return freeListStats;
+    }
+
     /** @return the persistent-memory flush policy. */
     public FlushPolicy flushPolicy() {
         return flushPolicy;
@@ -407,6 +420,7 @@ public final class WriteCacheConfig {
         m.put(AUTOCOMMIT_TIME, autocommitTime.toMillis() + "ms");
         m.put(WAIT_POLICY, waitPolicy.label());
         m.put(WRITE_TIMEOUT, writeTimeout.toMillis() + "ms");
+        m.put(FREELIST_STATS, Boolean.toString(freeListStats));
         m.put(FLUSH_POLICY, flushPolicy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put(PREFAULT, Boolean.toString(prefault));
         m.put(PMEM_BACKEND, pmemBackend.name().toLowerCase(Locale.ROOT));
@@ -445,6 +459,7 @@ public final class WriteCacheConfig {
         private Duration autocommitTime = AUTOCOMMIT_TIME_DEFAULT;
         private WaitPolicy waitPolicy = WAIT_POLICY_DEFAULT;
         private Duration writeTimeout = Duration.ZERO;
+        private boolean freeListStats = true;
         private FlushPolicy flushPolicy = FlushPolicy.AUTO;
         private boolean prefault = true;
         private PmemBackend pmemBackend = PMEM_BACKEND_DEFAULT;
@@ -499,6 +514,7 @@ public final class WriteCacheConfig {
                     case AUTOCOMMIT_TIME -> autocommitTime(Units.parseDuration(value));
                     case WAIT_POLICY -> waitPolicy(WaitPolicy.parse(value));
                     case WRITE_TIMEOUT -> writeTimeout(Units.parseDuration(value));
+                    case FREELIST_STATS -> freeListStats(Units.parseBoolean(value));
                     case FLUSH_POLICY -> flushPolicy(Units.parseEnum(FlushPolicy.class, value));
                     case PREFAULT -> prefault(Units.parseBoolean(value));
                     case PMEM_BACKEND -> pmemBackend(PmemBackend.parse(value));
@@ -603,6 +619,12 @@ public final class WriteCacheConfig {
         /** @see WriteCacheConfig#WRITE_TIMEOUT */
         public Builder writeTimeout(final Duration v) {
             writeTimeout = v;
+            return this;
+        }
+
+        /** @see WriteCacheConfig#FREELIST_STATS */
+        public Builder freeListStats(final boolean v) {
+            freeListStats = v;
             return this;
         }
 

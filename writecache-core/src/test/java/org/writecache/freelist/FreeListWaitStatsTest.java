@@ -38,7 +38,11 @@ class FreeListWaitStatsTest {
     };
 
     private WaitStats runScenario(final WaitPolicy policy) {
-        final FreeList list = new FreeList(2, policy, noParking, () -> now);
+        return runScenario(policy, true);
+    }
+
+    private WaitStats runScenario(final WaitPolicy policy, final boolean record) {
+        final FreeList list = new FreeList(2, policy, noParking, () -> now, record);
         final int[] out = new int[1];
         final Waiter a = new Waiter(Thread.currentThread());
         final Waiter b = new Waiter(Thread.currentThread());
@@ -74,6 +78,17 @@ class FreeListWaitStatsTest {
             assertEquals(0, s.blips(), s.toString());
             assertEquals(0, s.strandedNanos(), s.toString());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(WaitPolicy.class)
+    void withRecordingOffNothingIsRecordedAndTheListWorksTheSame(final WaitPolicy policy) {
+        final WaitStats s = runScenario(policy, false);
+        assertEquals(new WaitStats(policy, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s);
+        assertFalse(WriteCacheConfig.builder().cacheFile(Path.of("cache.wc")).cacheSize(1 << 20)
+            .set(WriteCacheConfig.FREELIST_STATS, "false").build().freeListStats());
+        assertEquals("true", WriteCacheConfig.builder().cacheFile(Path.of("cache.wc")).cacheSize(1 << 20).build()
+            .toProperties().get(WriteCacheConfig.FREELIST_STATS));
     }
 
     @Test
