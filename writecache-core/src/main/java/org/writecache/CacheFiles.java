@@ -57,22 +57,31 @@ final class CacheFiles {
 
     /** Formats atomically; see the class comment. */
     static Opened format(final WriteCacheConfig config) throws IOException {
-        final Path backing = requireBackingFile(config);
+        final Path backing = requireBacking(config);
         final Path target = target(config.cacheFile());
         requireDistinct(target, backing);
+        requireRegular(target);
         checkPlacement(config, target, backing);
         final LockedFile old = Files.exists(target) ? LockedFile.lock(target, "cache file") : null;
         try {
             if (old != null && old.size() > config.startOffset() && !config.forceFormat()) {
                 throw new IOException("cache file " + target + (holdsCache(old, config.startOffset())
                     ? " already holds a valid cache" : " exists and is not a writecache cache (" + old.size()
-                    + " bytes)") + "; set " + WriteCacheConfig.FORCE_FORMAT + "=true to overwrite it");
+                    + " bytes)") + "; set " + Settings.FORCE_FORMAT + "=true to overwrite it");
+            }
+            if (backing == null) {
+                final BlockDevice device = BlockDevices.open(config, true);
+                try {
+                    return new Opened(build(config, target, old, device), device);
+                } catch (final IOException | RuntimeException e) {
+                    closeQuietly(device::close, e);
+                    throw e;
+                }
             }
             final FileBlockDevice device = FileBlockDevice.create(backing, config.backingSize(), config.fileMode());
             try {
                 requireDistinct(target, backing);
-                final PersistentMemory memory = build(config, target, old, device);
-                return new Opened(memory, device);
+                return new Opened(build(config, target, old, device), device);
             } catch (final IOException | RuntimeException e) {
                 closeQuietly(device::closeAndRevert, e);
                 throw e;
@@ -84,9 +93,9 @@ final class CacheFiles {
         }
     }
 
-    /** Opens the cache file and its backing file, with the checks of the class comment. */
+    /** Opens the cache file and its backing device, with the checks of the class comment. */
     static Opened open(final WriteCacheConfig config) throws IOException {
-        final Path backing = requireBackingFile(config);
+        final Path backing = requireBacking(config);
         final Path cacheFile = config.cacheFile();
         final long minimum = config.startOffset() + CacheLayout.SUPERBLOCK_SIZE;
         if (Files.exists(cacheFile) && Files.size(cacheFile) < minimum) {
@@ -99,17 +108,20 @@ final class CacheFiles {
         final PersistentMemory memory =
             config.pmemBackend().open(cacheFile, config.flushPolicy(), config.prefault());
         try {
+            if (backing == null) {
+                return new Opened(memory, BlockDevices.open(config, false));
+            }
             final long recorded = CacheLayout.open(memory, config.startOffset(), config.blockSize()).deviceSize();
             if (config.backingSize() != 0 && config.backingSize() != recorded) {
-                throw new IOException(WriteCacheConfig.BACKING_SIZE + " is " + config.backingSize() + " bytes, but the"
-                    + " cache in " + cacheFile + " was formatted in front of " + recorded + " bytes of " + backing);
+                throw new IOException(Settings.BACKING_SIZE + " is " + config.backingSize() + " bytes, but the cache"
+                    + " in " + cacheFile + " was formatted in front of " + recorded + " bytes of " + backing);
             }
             final FileBlockDevice device = FileBlockDevice.open(backing, recorded);
             if (device.length() > recorded && config.backingSize() == 0) {
                 device.close();
                 throw new IOException(FileBlockDevice.ROLE + " " + backing + " is " + device.length() + " bytes, but"
-                    + " the cache was formatted in front of " + recorded + " bytes: set "
-                    + WriteCacheConfig.BACKING_SIZE + "=" + recorded + " if the cache covers only its first bytes");
+                    + " the cache was formatted in front of " + recorded + " bytes: set " + Settings.BACKING_SIZE
+                    + "=" + recorded + " if the cache covers only its first bytes");
             }
             return new Opened(memory, device);
         } catch (final IOException | RuntimeException e) {
@@ -137,8 +149,6 @@ final class CacheFiles {
             memory = config.pmemBackend().map(building, config.flushPolicy(), config.prefault());
             WriteCache.formatLayout(config, memory, device);
             building.moveTo(target);
-            LOG.log(Level.INFO, "formatted {0} ({1} bytes) in front of {2}", target,
-                String.valueOf(config.cacheSize()), device.describe());
             return memory;
         } catch (final IOException | RuntimeException e) {
             if (memory != null) {
@@ -152,6 +162,14 @@ final class CacheFiles {
             }
             Files.deleteIfExists(temp);
             throw e;
+        }
+    }
+
+    /** @throws IOException naming the file if it exists and is not a regular file: format would replace it. */
+    private static void requireRegular(final Path target) throws IOException {
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            throw new IOException("cache file " + target + (Files.isDirectory(target) ? " is a directory"
+                : " is not a regular file (a device or another special file)") + ": format never replaces one");
         }
     }
 
@@ -228,32 +246,34 @@ final class CacheFiles {
         if (kind == FileSystemKind.OTHER && !config.allowCacheNotPmem()) {
             throw new IllegalArgumentException("cache file " + cacheFile + " is on a file system that is neither tmpfs"
                 + " nor DAX, where the cache is slow and, without msync, not durable: set "
-                + WriteCacheConfig.ALLOW_CACHE_NOT_PMEM + "=true to use it anyway");
+                + Settings.ALLOW_CACHE_NOT_PMEM + "=true to use it anyway");
         }
         if (config.flushPolicy() == FlushPolicy.FENCE_ONLY && kind != FileSystemKind.TMPFS
             && !config.allowFenceOnlyNotTmpfs()) {
-            throw new IllegalArgumentException(WriteCacheConfig.FLUSH_POLICY + "=fence-only never writes cache file "
+            throw new IllegalArgumentException(Settings.FLUSH_POLICY + "=fence-only never writes cache file "
                 + cacheFile + " back, which is not on tmpfs: its writes would not survive a power loss; set "
-                + WriteCacheConfig.ALLOW_FENCE_ONLY_NOT_TMPFS + "=true to use it anyway");
+                + Settings.ALLOW_FENCE_ONLY_NOT_TMPFS + "=true to use it anyway");
         }
-        if (FileBlockDevice.isCharacterDevice(backing) && !config.allowBackingCharDevice()) {
-            throw new IllegalArgumentException(WriteCacheConfig.BACKING_FILE + " " + backing + " is a character"
+        if (backing != null && FileBlockDevice.isCharacterDevice(backing) && !config.allowBackingCharDevice()) {
+            throw new IllegalArgumentException(Settings.BACKING_FILE + " " + backing + " is a character"
                 + " device, which may keep none of what is written back to it: set "
-                + WriteCacheConfig.ALLOW_BACKING_CHAR_DEVICE + "=true to use it anyway");
+                + Settings.ALLOW_BACKING_CHAR_DEVICE + "=true to use it anyway");
         }
     }
 
     /** @throws IllegalArgumentException if both files exist and are one file (same device and inode). */
     private static void requireDistinct(final Path cacheFile, final Path backing) throws IOException {
-        if (Files.exists(cacheFile) && Files.exists(backing) && Files.isSameFile(cacheFile, backing)) {
-            throw new IllegalArgumentException(WriteCacheConfig.BACKING_FILE + " " + backing + " is the cache file "
+        if (backing != null && Files.exists(cacheFile) && Files.exists(backing)
+            && Files.isSameFile(cacheFile, backing)) {
+            throw new IllegalArgumentException(Settings.BACKING_FILE + " " + backing + " is the cache file "
                 + cacheFile + " (same device and inode): writeback would overwrite the cache");
         }
     }
 
-    private static Path requireBackingFile(final WriteCacheConfig config) {
-        if (config.backingFile() == null) {
-            throw new IllegalArgumentException(WriteCacheConfig.BACKING_FILE + " is required");
+    /** @return the local backing file; null for a backing device at a URI. */
+    private static Path requireBacking(final WriteCacheConfig config) {
+        if (config.backingLocation() == null) {
+            throw new IllegalArgumentException(Settings.BACKING_FILE + " is required");
         }
         return config.backingFile();
     }

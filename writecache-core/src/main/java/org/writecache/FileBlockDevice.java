@@ -64,7 +64,7 @@ public final class FileBlockDevice implements BlockDevice {
         if (!Files.exists(file)) {
             if (size == 0) {
                 throw new IOException(ROLE + " " + file + " does not exist and no backing size is configured to create"
-                    + " it with (" + WriteCacheConfig.BACKING_SIZE + ")");
+                    + " it with (" + Settings.BACKING_SIZE + ")");
             }
             return new FileBlockDevice(file, LockedFile.createNew(file, ROLE, size, permissions, false), size, true,
                 false);
@@ -74,7 +74,7 @@ public final class FileBlockDevice implements BlockDevice {
             final long length = isCharacterDevice(file) ? Long.MAX_VALUE : locked.size();
             if (size == 0 && (length == 0 || length == Long.MAX_VALUE)) {
                 throw new IOException(ROLE + " " + file + " is empty and no backing size is configured ("
-                    + WriteCacheConfig.BACKING_SIZE + ")");
+                    + Settings.BACKING_SIZE + ")");
             }
             if (length == 0) {
                 locked.channel().write(ByteBuffer.allocate(1), size - 1);
@@ -82,8 +82,8 @@ public final class FileBlockDevice implements BlockDevice {
             }
             if (length < size) {
                 throw new IOException(ROLE + " " + file + " is " + length + " bytes, shorter than "
-                    + WriteCacheConfig.BACKING_SIZE + " " + size + ": format does not extend a file that holds data"
-                    + " (extend it yourself, or set " + WriteCacheConfig.BACKING_SIZE + " to " + length + " or less)");
+                    + Settings.BACKING_SIZE + " " + size + ": format does not extend a file that holds data"
+                    + " (extend it yourself, or set " + Settings.BACKING_SIZE + " to " + length + " or less)");
             }
             return new FileBlockDevice(file, locked, size == 0 ? length : size, false, false);
         } catch (final IOException | RuntimeException e) {

@@ -68,10 +68,11 @@ public final class WriteCache implements AutoCloseable {
     }
 
     /**
-     * Formats a new cache in {@code config.cacheFile()} in front of {@code config.backingFile()}, atomically: the new
-     * cache is built and made durable in a file beside the cache file and renamed over it only when complete, so a
-     * format that dies half way leaves the cache file as it was. Creates the backing file if it does not exist
-     * ({@code backing.size} bytes); never extends an existing one.
+     * Formats a new cache in {@code config.cacheFile()} in front of the device at {@code config.backingLocation()}
+     * (a local file, or a URI a {@link BlockDeviceProvider} opens), atomically: the new cache is built and made
+     * durable in a file beside the cache file and renamed over it only when complete, so a format that dies half way
+     * leaves the cache file as it was. Creates a local backing file if it does not exist ({@code backing.size} bytes)
+     * or sizes an empty one; never extends one that holds data.
      *
      * @throws IOException if the cache file holds anything (a valid cache or another file) and {@code format.force} is
      *                     not set, if either file is locked by another cache, if there is not enough space for the
@@ -80,7 +81,7 @@ public final class WriteCache implements AutoCloseable {
      */
     public static WriteCache format(final WriteCacheConfig config) throws IOException {
         final CacheFiles.Opened files = CacheFiles.format(config);
-        return start(config, files.memory(), files.device(), false, Parker.LOCK_SUPPORT);
+        return start(config, files.memory(), files.device(), Start.FORMATTED, Parker.LOCK_SUPPORT);
     }
 
     /**
@@ -113,11 +114,26 @@ public final class WriteCache implements AutoCloseable {
 
     static WriteCache start(final WriteCacheConfig config, final PersistentMemory pm, final BlockDevice device,
                             final boolean format, final Parker parker) throws IOException {
+        return start(config, pm, device, format ? Start.FORMAT : Start.OPEN, parker);
+    }
+
+    /** How {@link #start} comes by the layout: writes it, reads it, or reads the one a format has just written. */
+    enum Start {
+        /** Format the memory, then open. */
+        FORMAT,
+        /** Open what the memory holds. */
+        OPEN,
+        /** Open what a format (of the cache file, {@link CacheFiles}) has just written; logged as a format. */
+        FORMATTED
+    }
+
+    static WriteCache start(final WriteCacheConfig config, final PersistentMemory pm, final BlockDevice device,
+                            final Start how, final Parker parker) throws IOException {
         Objects.requireNonNull(config, "config");
         CountersFile counters = null;
         try {
             final CacheLayout layout;
-            if (format) {
+            if (how == Start.FORMAT) {
                 layout = formatLayout(config, pm, device);
             } else {
                 layout = CacheLayout.open(pm, config.startOffset(), config.blockSize());
@@ -132,7 +148,7 @@ public final class WriteCache implements AutoCloseable {
             final Recovery.Result r = engine.recovery();
             LOG.log(Level.INFO, "{0} {1}: {2} blocks of {3} bytes, {4} dirty, {5} uncommitted dropped, "
                     + "{6} duplicates resolved{7}",
-                format ? "formatted" : "opened", pm.describe(), String.valueOf(layout.blockCount()),
+                how == Start.OPEN ? "opened" : "formatted", pm.describe(), String.valueOf(layout.blockCount()),
                 String.valueOf(layout.blockSize()), String.valueOf(r.committed()), String.valueOf(r.uncommitted()),
                 String.valueOf(r.duplicates()), r.error() == null ? "" : ", ERROR: " + r.error());
             return new WriteCache(config, pm, device, engine, counters);

@@ -85,10 +85,10 @@ class BackingFileMisuseTest {
         }
         final WriteCacheConfig lengthOfFile = cfg.toBuilder().backingSize(0).build();
         Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(lengthOfFile)),
-            cfg.backingFile(), 2 * DEVICE, DEVICE, WriteCacheConfig.BACKING_SIZE);
+            cfg.backingFile(), 2 * DEVICE, DEVICE, Settings.BACKING_SIZE);
         final WriteCacheConfig other = cfg.toBuilder().backingSize(2 * DEVICE).build();
         Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.open(other)),
-            WriteCacheConfig.BACKING_SIZE, 2 * DEVICE, DEVICE);
+            Settings.BACKING_SIZE, 2 * DEVICE, DEVICE);
         assertDirtyBlockIntact(cfg);
     }
 

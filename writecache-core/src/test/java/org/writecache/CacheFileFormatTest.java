@@ -59,7 +59,7 @@ class CacheFileFormatTest {
         final WriteCacheConfig cfg = config().build();
         Files.writeString(cfg.cacheFile(), "precious");
         Refusals.assertOneLineNaming(assertThrows(IOException.class, () -> WriteCache.format(cfg)), cfg.cacheFile(),
-            "not a writecache cache", WriteCacheConfig.FORCE_FORMAT);
+            "not a writecache cache", Settings.FORCE_FORMAT);
         assertEquals("precious", Files.readString(cfg.cacheFile()));
         assertFalse(Files.exists(cfg.backingFile()), "a refused format created the backing file");
         try (WriteCache c = WriteCache.format(cfg.toBuilder().forceFormat(true).build())) {

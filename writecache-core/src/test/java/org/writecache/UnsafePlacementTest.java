@@ -59,7 +59,7 @@ class UnsafePlacementTest {
         final Path onDisk = files.backingFile();
         assertEquals(FileSystemKind.OTHER, FileSystemKind.of(onDisk), "the build directory is expected on a disk");
         final WriteCacheConfig cfg = config().cacheFile(onDisk).build();
-        assertRefusedNaming(cfg, onDisk, "neither tmpfs nor DAX", WriteCacheConfig.ALLOW_CACHE_NOT_PMEM + "=true");
+        assertRefusedNaming(cfg, onDisk, "neither tmpfs nor DAX", Settings.ALLOW_CACHE_NOT_PMEM + "=true");
         assertFalse(Files.exists(onDisk) || Files.exists(cfg.backingFile()), "a refused format created files");
         roundTrip(cfg.toBuilder().allowCacheNotPmem(true).build());
     }
@@ -70,7 +70,7 @@ class UnsafePlacementTest {
         final WriteCacheConfig cfg = config().cacheFile(onDisk).allowCacheNotPmem(true)
             .flushPolicy(FlushPolicy.FENCE_ONLY).build();
         assertRefusedNaming(cfg, onDisk, "fence-only", "power loss",
-            WriteCacheConfig.ALLOW_FENCE_ONLY_NOT_TMPFS + "=true");
+            Settings.ALLOW_FENCE_ONLY_NOT_TMPFS + "=true");
         roundTrip(cfg.toBuilder().allowFenceOnlyNotTmpfs(true).build());
         roundTrip(config().flushPolicy(FlushPolicy.FENCE_ONLY).build()); // on tmpfs: the emulated pmem, fine
     }
@@ -79,15 +79,15 @@ class UnsafePlacementTest {
     void aCharacterDeviceAsBackingFileIsRefusedUnlessAllowed() throws IOException {
         final Path devNull = Path.of("/dev/null");
         final WriteCacheConfig cfg = config().backingFile(devNull).build();
-        assertRefusedNaming(cfg, devNull, "character device", WriteCacheConfig.ALLOW_BACKING_CHAR_DEVICE + "=true");
+        assertRefusedNaming(cfg, devNull, "character device", Settings.ALLOW_BACKING_CHAR_DEVICE + "=true");
         assertFalse(Files.exists(cfg.cacheFile()));
         roundTrip(cfg.toBuilder().allowBackingCharDevice(true).build());
     }
 
     @Test
     void everyFileACacheCreatesGetsTheConfiguredMode() throws IOException {
-        final WriteCacheConfig cfg = config().set(WriteCacheConfig.FILE_MODE, "640").build();
-        assertEquals("0640", cfg.toProperties().get(WriteCacheConfig.FILE_MODE));
+        final WriteCacheConfig cfg = config().set(Settings.FILE_MODE.name(), "640").build();
+        assertEquals("0640", cfg.toProperties().get(Settings.FILE_MODE.name()));
         try (WriteCache c = WriteCache.format(cfg)) {
             for (final Path p : List.of(cfg.cacheFile(), cfg.backingFile(), CountersFile.pathFor(cfg.cacheFile()))) {
                 assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
@@ -100,12 +100,12 @@ class UnsafePlacementTest {
     void aBadFileModeIsRefusedNamingIt() {
         for (final String bad : List.of("0999", "rw-------", "06000", "")) {
             final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> config().set(WriteCacheConfig.FILE_MODE, bad));
+                () -> config().set(Settings.FILE_MODE.name(), bad));
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
         }
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> config().set(WriteCacheConfig.FILE_MODE, "0400").build());
-        assertTrue(e.getMessage().contains(WriteCacheConfig.FILE_MODE) && e.getMessage().contains("0400"),
+            () -> config().set(Settings.FILE_MODE.name(), "0400").build());
+        assertTrue(e.getMessage().contains(Settings.FILE_MODE.name()) && e.getMessage().contains("0400"),
             e.getMessage());
     }
 }

@@ -18,10 +18,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.writecache.CacheStatus;
+import org.writecache.Settings;
+import org.writecache.Units;
 import org.writecache.WaitPolicy;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
 import org.writecache.bench.baseline.Baselines;
+import org.writecache.bench.cli.SettingOptions;
 import org.writecache.bench.harness.Measurement;
 import org.writecache.bench.harness.Progress;
 import org.writecache.bench.harness.Runner;
@@ -41,6 +44,7 @@ import org.writecache.bench.workload.Workloads;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.PmemBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -139,6 +143,10 @@ public final class BenchCommand implements Callable<Integer> {
         + " that exists already; without it an existing file is refused. Files that existed are never deleted.")
     boolean overwrite;
 
+    /** The settings every cache configuration starts from; the bench then sets what it varies. */
+    @Mixin
+    SettingOptions settings;
+
     private final PrintStream console = System.out;
 
     /** picocli's list of workload names for the help text. */
@@ -152,15 +160,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        validate();
         final long pid = ProcessHandle.current().pid();
+        final Path cacheCandidate = cacheFile != null ? cacheFile
+            : Path.of("/dev/shm/writecache-bench-" + pid + ".cache");
+        final Path backingCandidate = backingFile != null ? backingFile
+            : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath();
+        validate(cacheCandidate, backingCandidate);
         final Path dir = out != null ? out : Path.of("target", "bench-report",
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try (ScratchFiles scratch = new ScratchFiles("writecache bench", overwrite)) {
-            final Path cache = scratch.claim(cacheFile != null ? cacheFile
-                : Path.of("/dev/shm/writecache-bench-" + pid + ".cache"));
-            final Path backing = scratch.claim(backingFile != null ? backingFile
-                : Path.of("writecache-bench-" + pid + ".backing"));
+            final Path cache = scratch.claim(cacheCandidate);
+            final Path backing = scratch.claim(backingCandidate);
             final Path baselineFile = scratch.claim(cache.resolveSibling(cache.getFileName() + ".baseline"));
             final Path openFile = scratch.claim(cache.resolveSibling(cache.getFileName() + ".open"));
             ScratchFiles.resultFolder("writecache bench", dir, List.of(), overwrite);
@@ -257,10 +267,9 @@ public final class BenchCommand implements Callable<Integer> {
     private Measured runCase(final BenchCase c, final Path cache, final Path backing, final Runner runner)
         throws IOException {
         final Workload w = c.workload();
-        final WriteCacheConfig config = WriteCacheConfig.builder().cacheFile(cache)
-            .cacheSize(w.cacheSize(cacheSize)).backingFile(backing).backingSize(backingSize).blockSize(blockSize)
-            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).background(w.background()).forceFormat(true)
-            .prefault(true).build();
+        final WriteCacheConfig config = base(cache, backing).cacheSize(w.cacheSize(cacheSize))
+            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).background(w.background())
+            .build();
         try (WriteCache wc = WriteCache.format(config)) {
             final Shape shape = Shape.of(wc.blockSize(), wc.cacheBlocks(), wc.size() / wc.blockSize());
             w.prepare(wc, shape);
@@ -284,7 +293,7 @@ public final class BenchCommand implements Callable<Integer> {
         final List<WaitPolicy> waits = waitPolicies == null ? List.of(WaitPolicy.values())
             : waitPolicies.stream().map(WaitPolicy::parse).toList();
         final FlushPolicy primary = flushPolicies.get(0);
-        final WaitPolicy wait = WriteCacheConfig.WAIT_POLICY_DEFAULT;
+        final WaitPolicy wait = Settings.WAIT_POLICY.defaultValue();
         final PmemBackend main = backends.get(0);
         final List<BenchCase> cases = new ArrayList<>();
         for (final String name : names) {
@@ -315,7 +324,18 @@ public final class BenchCommand implements Callable<Integer> {
         return cases;
     }
 
-    private void validate() {
+    /** The settings of every case but what the case varies. */
+    private WriteCacheConfig.Builder base(final Path cache, final Path backing) {
+        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingFile(backing).backingSize(backingSize)
+            .blockSize(blockSize).forceFormat(true).prefault(true);
+    }
+
+    /** Checks every option, and the cache configurations they make, before any file is touched. */
+    private void validate(final Path cache, final Path backing) {
+        if (duration.isZero()) {
+            throw new IllegalArgumentException("--duration must be positive: " + Units.formatDuration(duration));
+        }
+        backends.forEach(b -> flushPolicies.forEach(f -> base(cache, backing).pmemBackend(b).flushPolicy(f).build()));
         if (runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1: " + runs);
         }

@@ -17,9 +17,11 @@ import java.util.concurrent.Callable;
 
 import org.HdrHistogram.Histogram;
 import org.writecache.WriteCacheConfig;
+import org.writecache.bench.cli.SettingOptions;
 import org.writecache.bench.h2.TpcbWorkload;
 import org.writecache.h2.WriteCacheFilePath;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,11 +56,18 @@ public final class H2Bench implements Callable<Integer> {
         + " this process and must not exist there (default: ${DEFAULT-VALUE}).")
     Path cacheDir = Path.of("/dev/shm");
 
-    @Option(names = "--cache-size", description = "Cache file size, e.g. 256m (default: ${DEFAULT-VALUE}).")
-    String cacheSize = "256m";
+    @Option(names = "--cache-size", defaultValue = "256m", converter = SizeConverter.class,
+        description = "Cache file size, e.g. 256m (default: ${DEFAULT-VALUE}).")
+    long cacheSize;
 
-    @Option(names = "--backing-size", description = "Largest database file on the cache, e.g. 8g; H2 appends, so a fast run grows its file quickly (default: ${DEFAULT-VALUE}).")
-    String backingSize = "8g";
+    @Option(names = "--backing-size", defaultValue = "8g", converter = SizeConverter.class,
+        description = "Largest database file on the cache, e.g. 8g; H2 appends, so a fast run grows its file quickly "
+            + "(default: ${DEFAULT-VALUE}).")
+    long backingSize;
+
+    /** The settings of the cache under the cached database; the bench sets its files and sizes. */
+    @Mixin
+    SettingOptions settings;
 
     @Option(names = "--seconds", description = "Measured seconds per setup and round (default: ${DEFAULT-VALUE}).")
     int seconds = 10;
@@ -121,6 +130,13 @@ public final class H2Bench implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "results file " + results + " exists: pass --overwrite"
                 + " to replace it, or name another with --out");
         }
+        final Path outDir = results.toAbsolutePath().getParent();
+        if (outDir != null && !Files.isDirectory(outDir)) {
+            throw new ParameterException(spec.commandLine(), "--out " + results + ": its directory does not exist");
+        }
+        if (!Files.isDirectory(cacheDir)) {
+            throw new ParameterException(spec.commandLine(), "--cache-dir " + cacheDir + " is not a directory");
+        }
         final String name = "h2bench-" + ProcessHandle.current().pid();
         try (ScratchFiles scratch = new ScratchFiles("writecache h2bench", false)) {
             final List<String> names = new ArrayList<>();
@@ -133,9 +149,7 @@ public final class H2Bench implements Callable<Integer> {
             final Path plainDb = base.resolve(name + "-plain");
             final Path ceilingDb = base.resolve(name + "-ceiling");
             final Path cachedDb = base.resolve(name + "-cached");
-            final WriteCacheConfig config = WriteCacheConfig.builder()
-                .set(WriteCacheConfig.CACHE_SIZE, cacheSize)
-                .set(WriteCacheConfig.BACKING_SIZE, backingSize)
+            final WriteCacheConfig config = settings.builder().cacheSize(cacheSize).backingSize(backingSize)
                 .cacheFile(scratch.claim(cacheDir.resolve(name + ".wc")))
                 .backingFile(Path.of(cachedDb + WriteCacheFilePath.DATABASE_SUFFIX))
                 .build();

@@ -15,6 +15,7 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.writecache.Settings;
 import org.writecache.WaitPolicy;
 import org.writecache.WriteCacheConfig;
 
@@ -86,9 +87,9 @@ class FreeListWaitStatsTest {
         final WaitStats s = runScenario(policy, false);
         assertEquals(new WaitStats(policy, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s);
         assertFalse(WriteCacheConfig.builder().cacheFile(Path.of("cache.wc")).cacheSize(1 << 20)
-            .set(WriteCacheConfig.FREELIST_STATS, "false").build().freeListStats());
+            .set(Settings.FREELIST_STATS.name(), "false").build().freeListStats());
         assertEquals("true", WriteCacheConfig.builder().cacheFile(Path.of("cache.wc")).cacheSize(1 << 20).build()
-            .toProperties().get(WriteCacheConfig.FREELIST_STATS));
+            .toProperties().get(Settings.FREELIST_STATS.name()));
     }
 
     @Test
@@ -118,7 +119,7 @@ class FreeListWaitStatsTest {
     void policiesParseFromConfigurationAndBadNamesAreNamed() {
         for (final WaitPolicy p : WaitPolicy.values()) {
             assertEquals(p, WriteCacheConfig.builder().cacheFile(Path.of("cache.wc")).cacheSize(1 << 20)
-                .set(WriteCacheConfig.WAIT_POLICY, p.label()).build().waitPolicy());
+                .set(Settings.WAIT_POLICY.name(), p.label()).build().waitPolicy());
         }
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> WaitPolicy.parse("wake-some"));

@@ -39,7 +39,7 @@ public final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
         final WriteCacheConfig config = options.build();
         final PrintWriter out = spec.commandLine().getOut();
         final Path counters = CountersFile.pathFor(config.cacheFile());
@@ -61,8 +61,8 @@ public final class StatusCommand implements Callable<Integer> {
                     + "): reading the file");
             }
         }
-        final CacheInspector.Report r = CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { },
-            (done, total) -> { });
+        final CacheInspector.Report r = Errors.during("read cache file " + config.cacheFile(), config.cacheFile(),
+            () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { }, (done, total) -> { }));
         out.println((r.ok() ? 0 : 5) + " " + r.blocks() + " " + (r.free() + r.uncommitted() + r.duplicates())
             + " 0 0 0 0 0 0 0 0 0 0 0");
         if (!dmOnly) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.writecache.Units;
 import org.writecache.WaitPolicy;
 import org.writecache.bench.ScratchFiles;
 import picocli.CommandLine.Command;
@@ -139,12 +140,13 @@ public final class WakeupCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be positive: " + rounds);
         }
-        if (warmupMs < 0 || measureMs < 1) {
-            throw new IllegalArgumentException("--warmup-ms must be >= 0 and --measure-ms >= 1: " + warmupMs + ", "
-                + measureMs);
+        final long maxMs = Units.MAX_DURATION.toMillis();
+        if (warmupMs < 0 || warmupMs > maxMs || measureMs < 1 || measureMs > maxMs) {
+            throw new IllegalArgumentException("--warmup-ms must be from 0 and --measure-ms from 1 to " + maxMs
+                + " (" + Units.MAX_DURATION_TEXT + "): " + warmupMs + ", " + measureMs);
         }
-        if (writebackMicros < 0) {
-            throw new IllegalArgumentException("--writeback-us must not be negative: " + writebackMicros);
+        if (writebackMicros < 0 || writebackMicros > maxMs) {
+            throw new IllegalArgumentException("--writeback-us must be from 0 to " + maxMs + ": " + writebackMicros);
         }
         for (final int n : needs) {
             if (n < 1 || n > blocks) {
