@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
-import picocli.CommandLine;
+import org.writecache.bench.cli.Cli;
 
 /**
  * The benchmark commands create, overwrite and delete only files they created: an existing file is refused unless
@@ -34,19 +32,8 @@ class ScratchFilesTest {
     private final Path dir = Path.of("target", "scratch-dir-" + System.nanoTime()).toAbsolutePath();
     private final List<Path> made = new ArrayList<>(List.of(cache, backing));
 
-    private record Run(int exit, String err) {
-    }
-
-    private static Run run(final String... args) {
-        final StringWriter err = new StringWriter();
-        final CommandLine cl = new CommandLine(new Main());
-        cl.setOut(new PrintWriter(new StringWriter(), true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler((e, c, parsed) -> {
-            c.getErr().println(e.getMessage());
-            return 1;
-        });
-        return new Run(cl.execute(args), err.toString());
+    private static Cli.Run run(final String... args) {
+        return Cli.run(args);
     }
 
     @AfterEach
@@ -88,7 +75,7 @@ class ScratchFilesTest {
     @Test
     void benchRefusesAnExistingCacheAndImageAndLeavesThemAlone() throws IOException {
         final byte[][] before = existingCacheAndImage();
-        final Run r = run(bench());
+        final Cli.Run r = run(bench());
         assertNotEquals(0, r.exit());
         assertTrue(r.err().contains(cache.toString()) && r.err().contains("--overwrite"), r.err());
         assertArrayEquals(before[0], Files.readAllBytes(cache), "the cache file was changed");
@@ -98,7 +85,7 @@ class ScratchFilesTest {
     @Test
     void benchWithOverwriteUsesExistingFilesButNeverDeletesThem() throws IOException {
         existingCacheAndImage();
-        final Run r = run(bench("--overwrite"));
+        final Cli.Run r = run(bench("--overwrite"));
         assertEquals(0, r.exit(), r.err());
         assertTrue(Files.exists(cache) && Files.exists(backing), "a file that existed was deleted");
     }
@@ -108,7 +95,7 @@ class ScratchFilesTest {
         final Path taken = Path.of("/dev/shm", "writecache-bench-" + PID + ".wc");
         made.add(taken);
         Files.writeString(taken, "someone else's");
-        final Run r = run("writeback-bench", "--blocks", "16", "--rounds", "1", "--dir", "target",
+        final Cli.Run r = run("writeback-bench", "--blocks", "16", "--rounds", "1", "--dir", "target",
             "--out", dir.resolve("wb.txt").toString());
         assertNotEquals(0, r.exit());
         assertTrue(r.err().contains(taken.toString()), r.err());
@@ -124,14 +111,14 @@ class ScratchFilesTest {
         Files.writeString(results, "earlier results");
         final String[] args = {"h2bench", "--dir", dir.toString(), "--seconds", "1", "--warmup", "0", "--rounds", "1",
             "--accounts", "100", "--cache-size", "8m", "--backing-size", "64m", "--out", results.toString()};
-        final Run refused = run(args);
+        final Cli.Run refused = run(args);
         assertNotEquals(0, refused.exit());
         assertTrue(refused.err().contains(results.toString()), refused.err());
         assertEquals("earlier results", Files.readString(results));
 
         final List<String> overwriting = new ArrayList<>(List.of(args));
         overwriting.add("--overwrite");
-        final Run r = run(overwriting.toArray(String[]::new));
+        final Cli.Run r = run(overwriting.toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
         assertEquals("an earlier run's database", Files.readString(earlier));
         try (Stream<Path> s = Files.list(dir)) {
@@ -145,7 +132,7 @@ class ScratchFilesTest {
     void wakeupRefusesToWriteOverEarlierResults() throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("wakeup.md"), "earlier results");
-        final Run r = run("wakeup", "--writers", "1", "--pools", "direct", "--warmup-ms", "0", "--measure-ms", "1",
+        final Cli.Run r = run("wakeup", "--writers", "1", "--pools", "direct", "--warmup-ms", "0", "--measure-ms", "1",
             "--out", dir.toString());
         assertNotEquals(0, r.exit());
         assertTrue(r.err().contains(dir.resolve("wakeup.md").toString()), r.err());

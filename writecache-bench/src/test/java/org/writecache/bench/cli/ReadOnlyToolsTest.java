@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
-import org.writecache.bench.Main;
 import org.writecache.pmem.Unwritable;
 import org.writecache.stats.CountersFile;
-import picocli.CommandLine;
 
 /**
  * {@code check}, {@code status} and {@code dump} read a cache file at rest without writing it (read permission is
@@ -36,18 +32,9 @@ class ReadOnlyToolsTest {
     private final Path backing = Path.of("target", "ro-" + System.nanoTime() + ".img").toAbsolutePath();
     private final List<Path> made = new ArrayList<>(List.of(cache, backing, CountersFile.pathFor(cache)));
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run run(final String command) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cl = new CommandLine(new Main());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        final int exit = cl.execute(command, "--cache-file", cache.toString(), "--backing-file", backing.toString(),
+    private Cli.Run run(final String command) {
+        return Cli.run(command, "--cache-file", cache.toString(), "--backing-file", backing.toString(),
             "--backing-size", "4m");
-        return new Run(exit, out.toString(), err.toString());
     }
 
     private void formatWithDirtyBlocks() throws IOException {
@@ -76,13 +63,13 @@ class ReadOnlyToolsTest {
             "cannot make a file unwritable for this user (root without chattr)");
         final byte[] before = Files.readAllBytes(cache);
 
-        final Run check = run("check");
+        final Cli.Run check = run("check");
         assertEquals(0, check.exit(), check.out() + check.err());
         assertTrue(check.out().contains("3 dirty blocks") && check.out().endsWith("OK\n"), check.out());
-        final Run dump = run("dump");
+        final Cli.Run dump = run("dump");
         assertEquals(0, dump.exit(), dump.out() + dump.err());
         assertEquals(3, dump.out().lines().filter(l -> l.contains(" committed ")).count(), dump.out());
-        final Run status = run("status");
+        final Cli.Run status = run("status");
         assertEquals(0, status.exit(), status.out() + status.err());
         assertTrue(status.out().contains("at rest") && status.out().contains("dirty blocks: 3"), status.out());
 
@@ -94,7 +81,7 @@ class ReadOnlyToolsTest {
         formatWithDirtyBlocks();
         // a counters file naming a live process with the right start time (this one) that does not hold the cache
         try (CountersFile leftOver = CountersFile.create(cache)) {
-            final Run status = run("status");
+            final Cli.Run status = run("status");
             assertEquals(0, status.exit(), status.out() + status.err());
             assertTrue(status.out().contains("not running") && status.out().contains("at rest"), status.out());
             assertFalse(status.out().contains("running in process"), status.out());
@@ -106,7 +93,7 @@ class ReadOnlyToolsTest {
     void statusExplainsAGarbageCountersFileAndReadsTheCache() throws IOException {
         formatWithDirtyBlocks();
         Files.writeString(CountersFile.pathFor(cache), "this is not a counters file, it only has the name of one\n");
-        final Run status = run("status");
+        final Cli.Run status = run("status");
         assertEquals(0, status.exit(), status.out() + status.err());
         assertTrue(status.out().contains("not a writecache counters file"), status.out());
         assertTrue(status.out().contains("at rest") && status.out().contains("dirty blocks: 3"), status.out());
