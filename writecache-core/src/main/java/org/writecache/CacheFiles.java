@@ -28,20 +28,24 @@ import org.writecache.pmem.PersistentMemory;
  * held under its exclusive lock, so no cache can open it and lose writes to the file being replaced; the new file's
  * lock is taken before it has a name anyone else opens.
  *
- * <p><b>What format refuses</b> unless {@code format.force} is set: a target that already holds anything beyond
- * {@code cache.start.offset} (a valid cache, or any other file; what lies before the offset is kept).
+ * <p><b>What format refuses</b>: unless {@code format.force} is set, a target that already holds anything beyond
+ * {@code cache.start.offset} (a valid cache, or any other file; what lies before the offset is kept); always, a target
+ * that is not a regular file (a device, a directory), a backing file that is the cache file (same device and inode,
+ * also through links), and a backing file that holds data but is shorter than {@code backing.size}. Format creates a
+ * missing backing file and sizes an empty one ({@code backing.size} bytes, sparse); a format that fails undoes that.
  *
- * <p><b>Refused unless allowed by name</b> (format and open): a cache file on neither tmpfs nor DAX
+ * <p><b>What open refuses</b>: a missing backing file (only format creates one), one shorter than the size the cache
+ * was formatted for, a longer one unless {@code backing.size} says the cache covers only its first bytes, a
+ * {@code backing.size} other than the recorded one, the cache file and the backing file being one file, and a sparse
+ * cache file.
+ *
+ * <p><b>Refused by both unless allowed by name</b>: a cache file on neither tmpfs nor DAX
  * ({@code allow.cache.not.pmem}), {@code pmem.flush=fence-only} for a cache file not on tmpfs
  * ({@code allow.fence.only.not.tmpfs}), a backing file that is a character device such as /dev/null
  * ({@code allow.backing.char.device}). Refusing is the safer default: each of them loses acknowledged writes, or all
- * the cache's speed, without any error later. Always: a backing file that is the cache file (same device and inode, also
- * through links); a backing file that holds data but is shorter than {@code backing.size}. Format creates a missing
- * backing file and sizes an empty one ({@code backing.size} bytes, sparse); a format that fails undoes that.
+ * the cache's speed, without any error later.
  *
- * <p><b>What open refuses</b>: a missing backing file (only format creates one), one shorter than the size the cache
- * was formatted for, a longer one unless {@code backing.size} says the cache covers only its first bytes, and a
- * {@code backing.size} other than the recorded one; the cache file and the backing file being one file.
+ * <p>A backing location that is a URI is opened through {@link BlockDevices}; the file checks apply to local files.
  */
 final class CacheFiles {
     /** Suffix of the file a format builds before renaming it into place. */
