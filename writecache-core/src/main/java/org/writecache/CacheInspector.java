@@ -8,13 +8,14 @@ import java.util.function.Consumer;
 
 import org.agrona.collections.Long2LongHashMap;
 import org.writecache.format.CacheLayout;
-import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
 
 /**
  * Reads a cache file at rest without changing it: the superblock, the commit word and every entry, with the checks
- * recovery makes, for {@code writecache check}, {@code dump} and {@code status} of a closed cache. The file must not
- * be open elsewhere (it is locked while read).
+ * recovery makes, for {@code writecache check}, {@code dump} and {@code status} of a closed cache. The file is
+ * mapped read only under a shared lock: read permission is enough, other readers may look at the same time, and a
+ * cache that has the file open (holding its exclusive lock) makes the inspection fail with
+ * {@link org.writecache.pmem.CacheFileLockedException}.
  */
 public final class CacheInspector {
     /** Entries between two progress reports. */
@@ -89,7 +90,7 @@ public final class CacheInspector {
      */
     public static Report inspect(final Path cacheFile, final long startOffset, final Consumer<EntryInfo> entries,
                                  final Progress progress) throws IOException {
-        try (MappedPersistentMemory pm = MappedPersistentMemory.open(cacheFile, FlushPolicy.AUTO, false)) {
+        try (MappedPersistentMemory pm = MappedPersistentMemory.openReadOnly(cacheFile)) {
             final CacheLayout layout = CacheLayout.open(pm, startOffset, 0);
             final long seq = layout.seqCount();
             final int n = layout.blockCount();

@@ -141,9 +141,29 @@ public final class Settings {
     /** Touch every page of the cache file when it is mapped. */
     public static final Setting<Boolean> PREFAULT = flag("pmem.prefault", true,
         "Touch every page of the cache file when it is mapped, so no request pays a first-touch page fault.");
-    /** Allow formatting over a file that already holds a valid cache. */
+    /** Allow formatting over a file that already holds anything: a valid cache, or any other non-empty file. */
     public static final Setting<Boolean> FORCE_FORMAT = flag("format.force", false,
-        "Allow formatting over a file that already holds a valid cache.");
+        "Allow formatting over a file that already holds anything: a valid cache, or any other non-empty file. A "
+            + "format is atomic either way: the new cache is built in <cache file>.format and renamed over the cache "
+            + "file when complete.");
+    /** Permission bits of the files a cache creates. */
+    public static final Setting<Integer> FILE_MODE = add(Integer.class, "file.mode", "octal file mode",
+        Units::parseMode, Units::formatMode, 0600, "Permission bits (octal, as for chmod) of the files a cache "
+            + "creates: the cache file, its counters file, and a backing file that format creates; set exactly, "
+            + "whatever the umask. Existing files keep theirs.")
+        .require(v -> (v & 0600) == 0600, "a mode that lets the owner read and write");
+    /** Allow a cache file on neither tmpfs nor DAX. */
+    public static final Setting<Boolean> ALLOW_CACHE_NOT_PMEM = flag("allow.cache.not.pmem", false,
+        "Allow a cache file on a file system that is neither tmpfs nor DAX, where the cache is slow and, without "
+            + "msync, not durable; refused without it.");
+    /** Allow pmem.flush=fence-only for a cache file not on tmpfs. */
+    public static final Setting<Boolean> ALLOW_FENCE_ONLY_NOT_TMPFS = flag("allow.fence.only.not.tmpfs", false,
+        "Allow pmem.flush=fence-only for a cache file that is not on tmpfs, whose writes would then not survive a "
+            + "power loss; refused without it.");
+    /** Allow a backing file that is a character device. */
+    public static final Setting<Boolean> ALLOW_BACKING_CHAR_DEVICE = flag("allow.backing.char.device", false,
+        "Allow a backing file that is a character device such as /dev/null, which may keep nothing written back to "
+            + "it; refused without it.");
 
     private Settings() {
     }

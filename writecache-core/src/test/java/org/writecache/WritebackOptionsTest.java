@@ -51,7 +51,7 @@ class WritebackOptionsTest {
     }
 
     private WriteCache format(final WriteCacheConfig c) throws IOException {
-        device = new CountingDevice(FileBlockDevice.open(c.backingFile(), c.backingSize()));
+        device = new CountingDevice(FileBlockDevice.create(c.backingFile(), c.backingSize(), null));
         return WriteCache.format(c, MappedPersistentMemory.create(c.cacheFile(), c.cacheSize(), FlushPolicy.AUTO,
             false), device);
     }

@@ -32,7 +32,7 @@ class WritebackTest {
     }
 
     private RecordingDevice device(final WriteCacheConfig cfg) throws IOException {
-        return new RecordingDevice(FileBlockDevice.open(cfg.backingFile(), cfg.backingSize()));
+        return new RecordingDevice(FileBlockDevice.create(cfg.backingFile(), cfg.backingSize(), null));
     }
 
     private static WriteCache format(final WriteCacheConfig cfg, final BlockDevice dev) throws IOException {

@@ -56,10 +56,12 @@ import picocli.CommandLine.Option;
         "Defaults finish in about 3 to 4 minutes on 2 cores; the report goes to target/bench-report/<time>/."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--cache-file", description = "Cache file (persistent memory). Default: /dev/shm/writecache-bench-<pid>.cache")
+    @Option(names = "--cache-file", description = "Cache file (persistent memory); it must not exist unless "
+        + "--overwrite. Default: /dev/shm/writecache-bench-<pid>.cache")
     Path cacheFile;
 
-    @Option(names = "--backing-file", description = "Backing file (slow device). Default: ./writecache-bench-<pid>.backing")
+    @Option(names = "--backing-file", description = "Backing file (slow device); it must not exist unless "
+        + "--overwrite. Default: ./writecache-bench-<pid>.backing")
     Path backingFile;
 
     @Option(names = "--cache-size", defaultValue = "128m", converter = SizeConverter.class,
@@ -134,8 +136,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Report folder (default target/bench-report/<timestamp>).")
     Path out;
 
-    @Option(names = "--keep-files", description = "Keep the cache and backing files at the end.")
+    @Option(names = "--keep-files", description = "Keep the cache and backing files it created at the end.")
     boolean keepFiles;
+
+    @Option(names = "--overwrite", description = "Let the bench overwrite a cache or backing file (or report folder)"
+        + " that exists already; without it an existing file is refused. Files that existed are never deleted.")
+    boolean overwrite;
 
     /** The settings every cache configuration starts from; the bench then sets what it varies. */
     @Mixin
@@ -155,31 +161,38 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         final long pid = ProcessHandle.current().pid();
-        final Path cache = cacheFile != null ? cacheFile : Path.of("/dev/shm/writecache-bench-" + pid + ".cache");
-        final Path backing = backingFile != null ? backingFile
+        final Path cacheCandidate = cacheFile != null ? cacheFile
+            : Path.of("/dev/shm/writecache-bench-" + pid + ".cache");
+        final Path backingCandidate = backingFile != null ? backingFile
             : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath();
-        validate(cache, backing);
-        final Path baselineFile = cache.resolveSibling(cache.getFileName() + ".baseline");
-        final Path openFile = cache.resolveSibling(cache.getFileName() + ".open");
+        validate(cacheCandidate, backingCandidate);
         final Path dir = out != null ? out : Path.of("target", "bench-report",
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        final Map<String, String> setup = MachineInfo.describe(cache, backing);
-        setup.put("command", "writecache bench " + String.join(" ", options()));
-        setup.put("note", "figures from one machine, often shared; compare only within a run");
-        console.println("writecache bench: cache " + cache + ", backing " + backing + ", report " + dir);
-        final Progress progress = new Progress(console);
-        try {
+        try (ScratchFiles scratch = new ScratchFiles("writecache bench", overwrite)) {
+            final Path cache = scratch.claim(cacheCandidate);
+            final Path backing = scratch.claim(backingCandidate);
+            final Path baselineFile = scratch.claim(cache.resolveSibling(cache.getFileName() + ".baseline"));
+            final Path openFile = scratch.claim(cache.resolveSibling(cache.getFileName() + ".open"));
+            ScratchFiles.resultFolder("writecache bench", dir, List.of(), overwrite);
+            if (keepFiles) {
+                scratch.keep();
+            }
+            final Map<String, String> setup = MachineInfo.describe(cache, backing);
+            setup.put("command", "writecache bench " + String.join(" ", options()));
+            setup.put("note", "figures from one machine, often shared; compare only within a run");
+            console.println("writecache bench: cache " + cache + ", backing " + backing + ", report " + dir);
+            final Progress progress = new Progress(console);
             Summary summary = null;
             List<Target> targets = List.of();
             if (!scaleOnly) {
-                final Result r = comparison(cache, backing, baselineFile, openFile, progress);
+                final Result r = comparison(cache, backing, baselineFile, openFile, scratch, progress);
                 summary = r.summary;
                 targets = r.targets;
             }
             List<ScaleRow> scaleRows = List.of();
             if (scale || scaleOnly) {
                 scaleRows = new ScaleBench(cache, backing, scaleBlocks, threads, flushPolicies.get(0),
-                    new Runner(warmup, duration.dividedBy(2), seed), console).run(progress);
+                    new Runner(warmup, duration.dividedBy(2), seed), console, scratch).run(progress);
             }
             final Report report = new Report(setup, summary, targets, scaleRows);
             ReportWriter.write(report, dir);
@@ -187,13 +200,6 @@ public final class BenchCommand implements Callable<Integer> {
             console.print(ReportWriter.markdown(new Report(Map.of(), summary, targets, scaleRows)));
             console.println("report: " + dir.toAbsolutePath() + "/report.html");
             return 0;
-        } finally {
-            if (!keepFiles) {
-                Files.deleteIfExists(cache);
-                Files.deleteIfExists(backing);
-            }
-            Files.deleteIfExists(baselineFile);
-            Files.deleteIfExists(openFile);
         }
     }
 
@@ -201,21 +207,22 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Result comparison(final Path cache, final Path backing, final Path baselineFile, final Path openFile,
-                              final Progress progress) throws IOException {
+                              final ScratchFiles scratch, final Progress progress) throws IOException {
         final long region = Math.min(cacheSize / 2, backingSize) / blockSize * blockSize;
         final List<BenchCase> cases = plan(region);
         final Baselines baselines = new Baselines(baselineFile, cacheSize, backing, region, blockSize,
-            flushPolicies);
+            flushPolicies, scratch);
         progress.plan(1 + runs * (cases.size() + (noBaselines ? 0 : baselines.steps()) + (openBlocks > 0 ? 1 : 0)));
         progress.step("prepare", "backing file " + backing + ": write " + region + " bytes");
         prepareBacking(backing, region);
+        scratch.extend(backing, backingSize);
         final Runner runner = new Runner(warmup, duration, seed);
         final List<List<Measurement>> all = new ArrayList<>();
         final List<Double> open = new ArrayList<>();
         final List<Double> mapping = new ArrayList<>();
         double metadata = Double.NaN;
         final OpenCheck openCheck = openBlocks > 0 ? new OpenCheck(openFile, backing, openBlocks, backingSize,
-            flushPolicies.get(0)) : null;
+            flushPolicies.get(0), scratch) : null;
         try {
             for (int run = 1; run <= runs; run++) {
                 final List<Measurement> ms = new ArrayList<>();

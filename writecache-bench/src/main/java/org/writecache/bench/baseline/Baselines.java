@@ -3,13 +3,13 @@ package org.writecache.bench.baseline;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.writecache.bench.ScratchFiles;
 import org.writecache.bench.harness.Measurement;
 import org.writecache.bench.harness.Progress;
 import org.writecache.bench.harness.Runner;
@@ -50,23 +50,27 @@ public final class Baselines {
     private final long region;
     private final int blockSize;
     private final List<FlushPolicy> flushPolicies;
+    private final ScratchFiles scratch;
 
     /**
-     * @param pmemFile      scratch file for the mapping (next to the cache file, same file system); deleted after.
+     * @param pmemFile      scratch file for the mapping (next to the cache file, same file system); deleted after if
+     *                      the bench created it.
      * @param pmemSize      its size.
      * @param backingFile   the bench's backing file, already holding {@code region} written bytes.
      * @param region        bytes of the backing file to use.
      * @param blockSize     size of one operation.
      * @param flushPolicies the flush policies to measure the flushing baselines under.
+     * @param scratch       the bench's files: {@code pmemFile} is claimed there, and released after use.
      */
     public Baselines(final Path pmemFile, final long pmemSize, final Path backingFile, final long region,
-                     final int blockSize, final List<FlushPolicy> flushPolicies) {
+                     final int blockSize, final List<FlushPolicy> flushPolicies, final ScratchFiles scratch) {
         this.pmemFile = pmemFile;
         this.pmemSize = pmemSize;
         this.backingFile = backingFile;
         this.region = region;
         this.blockSize = blockSize;
         this.flushPolicies = List.copyOf(flushPolicies);
+        this.scratch = scratch;
     }
 
     /** @return the number of steps {@link #run} reports to its progress. */
@@ -129,7 +133,7 @@ public final class Baselines {
                 }
             }
         } finally {
-            Files.deleteIfExists(pmemFile);
+            scratch.release(pmemFile);
         }
         out.addAll(file(runner, progress));
         return out;
