@@ -110,7 +110,7 @@ class ScratchFilesTest {
         final Path results = dir.resolve("results.md");
         Files.writeString(results, "earlier results");
         final String[] args = {"h2bench", "--dir", dir.toString(), "--seconds", "1", "--warmup", "0", "--rounds", "1",
-            "--accounts", "100", "--cache-size", "8m", "--backing-size", "64m", "--out", results.toString()};
+            "--accounts", "100", "--cache-size", "8m", "--backing-size", "1g", "--out", results.toString()};
         final Cli.Run refused = run(args);
         assertNotEquals(0, refused.exit());
         assertTrue(refused.err().contains(results.toString()), refused.err());
