@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,11 @@ class NbdBackingFaultTest {
 
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void requireNbdkit() {
+        ExternalTool.require("nbdkit", "nbdkit");
+    }
     private final Path cacheFile = NbdFixture.SHM.resolve("writecache-nbd-fault-" + System.nanoTime() + ".wc");
 
     @AfterEach
@@ -58,7 +64,7 @@ class NbdBackingFaultTest {
             .backingSize(DEVICE).background(false).prefault(false).autocommitBlocks(1000).writebackJobs(64);
     }
 
-    private static BlockDevice device(final NbdkitServer s, final WriteCacheConfig c, final int attempts)
+    private static BlockDevice device(final NbdkitProcess s, final WriteCacheConfig c, final int attempts)
         throws IOException {
         return NbdBlockDevice.open(NbdUri.parse(s.uri()), NbdClientSettings.of(c.blockSize(), c.writebackJobs())
             .withReconnect(attempts, Duration.ofMillis(20)), c.backingSize());
@@ -108,7 +114,7 @@ class NbdBackingFaultTest {
 
     /** Reopens the cache in front of a healthy server on {@code img}, writes everything back, checks the file. */
     private void reopenWriteBackAndCheck(final WriteCacheConfig c, final Path img, final int n) throws IOException {
-        try (NbdkitServer healthy = NbdkitServer.unix(dir, "file", "file=" + img);
+        try (NbdkitProcess healthy = NbdkitProcess.unix(dir, "file", "file=" + img);
              WriteCache reopened = open(c, device(healthy, c, 0))) {
             assertEquals(n, reopened.status().dirtyBlocks(), "every acknowledged block is still in the cache");
             assertEquals(n, reopened.writeback());
@@ -123,7 +129,7 @@ class NbdBackingFaultTest {
         final Path img = image();
         final WriteCacheConfig c = config().build();
         final int n;
-        try (NbdkitServer s = NbdkitServer.unix(dir, "--filter=error", "file", "file=" + img, "error-pwrite=EIO",
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "--filter=error", "file", "file=" + img, "error-pwrite=EIO",
                  "error-pwrite-rate=30%");
              WriteCache cache = format(c, device(s, c, 0))) {
             n = fill(cache, 100);
@@ -151,7 +157,7 @@ class NbdBackingFaultTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         final WriteCacheConfig c = config().build();
         final int n;
-        try (NbdkitServer s = NbdkitServer.unix(dir, "sh", script.toString());
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "sh", script.toString());
              WriteCache cache = format(c, device(s, c, 0))) {
             n = fill(cache, 10);
             Files.createFile(failFlush);
@@ -172,7 +178,7 @@ class NbdBackingFaultTest {
         final WriteCacheConfig c = config().background(true).highWatermark(10).lowWatermark(5).build();
         final Map<Integer, Integer> acknowledged = new ConcurrentHashMap<>();
         final Random rnd = new Random(42);
-        try (NbdkitServer s = NbdkitServer.unix(dir, "file", "file=" + img);
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "file", "file=" + img);
              WriteCache cache = format(c, device(s, c, 2))) {
             int seq = 0;
             try {
@@ -191,7 +197,7 @@ class NbdBackingFaultTest {
             assertEquals(5, cache.status().error(), "writeback hit the dead server: " + cache.status().errorMessage());
             s.start();
         }
-        try (NbdkitServer healthy = NbdkitServer.unix(dir, "file", "file=" + img);
+        try (NbdkitProcess healthy = NbdkitProcess.unix(dir, "file", "file=" + img);
              WriteCache reopened = open(c.toBuilder().background(false).build(), device(healthy, c, 0))) {
             reopened.writeback();
         }
@@ -209,7 +215,7 @@ class NbdBackingFaultTest {
     @Test
     void aSlowServerSlowsWritebackNotDurableWrites() throws IOException {
         final WriteCacheConfig c = config().build();
-        try (NbdkitServer s = NbdkitServer.unix(dir, "--filter=delay", "memory", "size=" + DEVICE,
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "--filter=delay", "memory", "size=" + DEVICE,
                  "delay-write=50ms");
              WriteCache cache = format(c, device(s, c, 0))) {
             final int n = 64;

@@ -19,31 +19,33 @@ import org.writecache.nbd.client.NbdUri;
  * clients with the cache's window; closing stops nbdkit.
  */
 public final class NbdkitBacking implements TestBacking {
-    private final NbdkitServer server;
+    private final NbdkitProcess server;
     private final Path file;
 
-    private NbdkitBacking(final NbdkitServer server, final Path file) {
+    private NbdkitBacking(final NbdkitProcess server, final Path file) {
         this.server = server;
         this.file = file;
     }
 
     /** nbdkit's file plugin on {@code file}, created (sparse) with {@code size} bytes if shorter. */
     public static NbdkitBacking file(final Path file, final long size) throws IOException {
+        ExternalTool.require("nbdkit", "nbdkit");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             if (ch.size() < size) {
                 ch.write(ByteBuffer.allocate(1), size - 1);
             }
         }
-        return new NbdkitBacking(NbdkitServer.unix(file.toAbsolutePath().getParent(), "file", "file=" + file), file);
+        return new NbdkitBacking(NbdkitProcess.unix(file.toAbsolutePath().getParent(), "file", "file=" + file), file);
     }
 
     /** nbdkit's memory plugin of {@code size} bytes, on a TCP port; {@code dir} holds its pid file and log. */
     public static NbdkitBacking memory(final Path dir, final long size) throws IOException {
-        return new NbdkitBacking(NbdkitServer.tcp(dir, "memory", "size=" + size), null);
+        ExternalTool.require("nbdkit", "nbdkit");
+        return new NbdkitBacking(NbdkitProcess.tcp(dir, "memory", "size=" + size), null);
     }
 
     /** @return the server, to kill and restart it. */
-    public NbdkitServer server() {
+    public NbdkitProcess server() {
         return server;
     }
 

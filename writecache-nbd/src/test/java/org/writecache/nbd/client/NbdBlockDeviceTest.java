@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.writecache.nbd.NbdProtocol;
-import org.writecache.nbd.NbdkitServer;
+import org.writecache.nbd.ExternalTool;
+import org.writecache.nbd.NbdkitProcess;
 
 /** The NBD client device against real nbdkit servers on loopback: I/O, server constraints, failures, reconnects. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -32,11 +34,16 @@ class NbdBlockDeviceTest {
     @TempDir
     Path dir;
 
+    @BeforeEach
+    void requireNbdkit() {
+        ExternalTool.require("nbdkit", "nbdkit");
+    }
+
     private static NbdClientSettings settings() {
         return NbdClientSettings.of(BS, 64).withReconnect(0, Duration.ZERO);
     }
 
-    private static NbdBlockDevice open(final NbdkitServer s, final NbdClientSettings settings) throws IOException {
+    private static NbdBlockDevice open(final NbdkitProcess s, final NbdClientSettings settings) throws IOException {
         return NbdBlockDevice.open(NbdUri.parse(s.uri()), settings, 0);
     }
 
@@ -74,8 +81,8 @@ class NbdBlockDeviceTest {
     void readsWritesFuaQueuedWritesAndTrimsReachTheExportOverTcpAndUnixSockets() throws IOException {
         for (final boolean unix : new boolean[] {true, false}) {
             final Path img = image();
-            try (NbdkitServer s = unix ? NbdkitServer.unix(dir, "file", "file=" + img)
-                    : NbdkitServer.tcp(dir, "file", "file=" + img);
+            try (NbdkitProcess s = unix ? NbdkitProcess.unix(dir, "file", "file=" + img)
+                    : NbdkitProcess.tcp(dir, "file", "file=" + img);
                  NbdBlockDevice d = open(s, settings())) {
                 assertEquals(SIZE, d.size());
                 final int flags = d.transmissionFlags();
@@ -107,7 +114,7 @@ class NbdBlockDeviceTest {
 
     @Test
     void requestsAreSplitToTheServersMaximumPayloadAndItsMinimumBlockIsHonoured() throws IOException {
-        try (NbdkitServer s = NbdkitServer.unix(dir, "--filter=blocksize-policy", "memory", "size=" + SIZE,
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "--filter=blocksize-policy", "memory", "size=" + SIZE,
                  "blocksize-minimum=4096", "blocksize-preferred=65536", "blocksize-maximum=65536",
                  "blocksize-error-policy=error");
              NbdBlockDevice d = open(s, NbdClientSettings.of(BS, 1024))) {
@@ -119,7 +126,7 @@ class NbdBlockDeviceTest {
             assertArrayEquals(big, read(d, BS, big.length), "a 1 MiB write and read in 64 KiB requests");
             assertArrayEquals(big, read(d, 2 << 20, big.length));
         }
-        try (NbdkitServer s = NbdkitServer.unix(dir, "--filter=blocksize-policy", "memory", "size=" + SIZE,
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "--filter=blocksize-policy", "memory", "size=" + SIZE,
             "blocksize-minimum=8192", "blocksize-preferred=8192")) {
             final IOException e = assertThrows(IOException.class, () -> open(s, settings()));
             assertTrue(e.getMessage().contains("minimum block size of 8192") && e.getMessage().contains(s.uri()),
@@ -129,7 +136,7 @@ class NbdBlockDeviceTest {
 
     @Test
     void queuedWritesOfOneBlockLandInTheOrderTheyWereIssued() throws IOException {
-        try (NbdkitServer s = NbdkitServer.unix(dir, "--filter=delay", "memory", "size=" + SIZE,
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "--filter=delay", "memory", "size=" + SIZE,
                  "delay-write=1ms");
              NbdBlockDevice d = open(s, settings())) {
             byte[] last = null;
@@ -148,7 +155,7 @@ class NbdBlockDeviceTest {
     @Test
     void theServersErrorsNameTheUriAndTheRangeAndAFailedQueuedWriteFailsEverySync() throws IOException {
         final Path trigger = dir.resolve("fail-writes");
-        try (NbdkitServer s = NbdkitServer.unix(dir, "--filter=error", "memory", "size=" + SIZE,
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "--filter=error", "memory", "size=" + SIZE,
                  "error-pwrite=EIO", "error-pwrite-rate=100%", "error-pwrite-file=" + trigger);
              NbdBlockDevice d = open(s, settings())) {
             d.write(0, ByteBuffer.wrap(random(4, BS)));
@@ -168,7 +175,7 @@ class NbdBlockDeviceTest {
 
     @Test
     void aHungServerTimesOutInsteadOfHangingAndTheTimeoutIsNamed() throws IOException {
-        try (NbdkitServer s = NbdkitServer.unix(dir, "--filter=delay", "memory", "size=" + SIZE, "delay-write=20");
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "--filter=delay", "memory", "size=" + SIZE, "delay-write=20");
              NbdBlockDevice d = open(s, settings().withRequestTimeout(Duration.ofMillis(300)))) {
             d.writeQueued(0, ByteBuffer.allocate(BS));
             final long start = System.nanoTime();
@@ -182,7 +189,7 @@ class NbdBlockDeviceTest {
 
     @Test
     void aKilledServerFailsTheSyncOfWritesItMayHaveLost() throws Exception {
-        try (NbdkitServer s = NbdkitServer.unix(dir, "memory", "size=" + SIZE);
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "memory", "size=" + SIZE);
              NbdBlockDevice d = open(s, NbdClientSettings.of(BS, 64))) {
             d.write(0, ByteBuffer.wrap(random(5, BS)));
             s.kill();
@@ -198,7 +205,7 @@ class NbdBlockDeviceTest {
     @Test
     void anIdleConnectionLostWithEverythingFlushedIsReestablishedTransparently() throws Exception {
         final Path img = image();
-        try (NbdkitServer s = NbdkitServer.unix(dir, "file", "file=" + img);
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "file", "file=" + img);
              NbdBlockDevice d = open(s, NbdClientSettings.of(BS, 64))) {
             final byte[] a = random(6, BS);
             d.write(0, ByteBuffer.wrap(a));
@@ -216,7 +223,7 @@ class NbdBlockDeviceTest {
     @Test
     void reconnectingGivesUpAfterItsAttemptsWithDoublingBackoff() throws Exception {
         final List<Duration> pauses = new ArrayList<>();
-        try (NbdkitServer s = NbdkitServer.unix(dir, "memory", "size=" + SIZE);
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "memory", "size=" + SIZE);
              NbdBlockDevice d = NbdBlockDevice.open(NbdUri.parse(s.uri()),
                  NbdClientSettings.of(BS, 64).withReconnect(3, Duration.ofMillis(50)), 0, pauses::add)) {
             s.kill();

@@ -12,12 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * An nbdkit process for tests: a plugin (and filters) served on a Unix socket in a directory of the test's, or on a
- * free TCP port of 127.0.0.1. Started in the foreground with {@code --exit-with-parent} (it dies with the JVM); ready
- * when its pid file appears, waited for with a deadline; killed by {@link #close()}. It can be killed and restarted on
- * the same address, as a server that crashes and comes back.
+ * An nbdkit server run as a child process, for tests, benchmarks and soak runs: a plugin (and filters) served on a Unix
+ * socket in a given directory, or on a free TCP port of 127.0.0.1. Started in the foreground with
+ * {@code --exit-with-parent} (it dies with this JVM); ready when its pid file appears, waited for with a deadline;
+ * killed by {@link #close()}. It can be killed and restarted on the same address, as a server that crashes and comes
+ * back. nbdkit must be on the PATH (Debian package nbdkit).
  */
-public final class NbdkitServer implements AutoCloseable {
+public final class NbdkitProcess implements AutoCloseable {
     private static final long READY_SECONDS = 20;
 
     private final Path dir;
@@ -29,7 +30,7 @@ public final class NbdkitServer implements AutoCloseable {
     private final Path log;
     private Process process;
 
-    private NbdkitServer(final Path dir, final boolean unix, final List<String> plugin) throws IOException {
+    private NbdkitProcess(final Path dir, final boolean unix, final List<String> plugin) throws IOException {
         this.dir = dir;
         this.unix = unix;
         this.plugin = List.copyOf(plugin);
@@ -39,27 +40,35 @@ public final class NbdkitServer implements AutoCloseable {
         this.log = dir.resolve("nbdkit-" + System.nanoTime() + ".log");
     }
 
-    /** Skips the calling test unless nbdkit is installed. */
-    public static void require() {
-        ExternalTool.require("nbdkit", "nbdkit");
+    /** @return whether an {@code nbdkit} executable is on the PATH. */
+    public static boolean isInstalled() {
+        for (final String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "nbdkit"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * Starts nbdkit on a Unix socket in {@code dir}.
      *
-     * @param plugin the rest of the command line: filters ({@code --filter=error}), the plugin and its parameters.
+     * @param plugin the rest of the command line: options and filters ({@code --filter=error}), the plugin and its
+     *               parameters.
      */
-    public static NbdkitServer unix(final Path dir, final String... plugin) throws IOException {
-        return start(new NbdkitServer(dir, true, List.of(plugin)));
+    public static NbdkitProcess unix(final Path dir, final String... plugin) throws IOException {
+        return start(new NbdkitProcess(dir, true, List.of(plugin)));
     }
 
     /** Starts nbdkit on a free TCP port of 127.0.0.1; see {@link #unix}. */
-    public static NbdkitServer tcp(final Path dir, final String... plugin) throws IOException {
-        return start(new NbdkitServer(dir, false, List.of(plugin)));
+    public static NbdkitProcess tcp(final Path dir, final String... plugin) throws IOException {
+        return start(new NbdkitProcess(dir, false, List.of(plugin)));
     }
 
-    private static NbdkitServer start(final NbdkitServer s) throws IOException {
-        require();
+    private static NbdkitProcess start(final NbdkitProcess s) throws IOException {
+        if (!isInstalled()) {
+            throw new IOException("nbdkit is not installed (Debian package nbdkit)");
+        }
         s.start();
         return s;
     }
@@ -115,6 +124,11 @@ public final class NbdkitServer implements AutoCloseable {
     /** @return whether the process is running. */
     public boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** @return the process id, or -1 before the first start. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     /** @return what nbdkit printed so far. */
