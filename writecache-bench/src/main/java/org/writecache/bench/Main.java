@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         WritebackBenchCommand.class,
         JmhCommand.class,
         ServeCommand.class,
+        org.writecache.bench.nbd.NbdBenchCommand.class,
         FormatCommand.class, CheckCommand.class, StatusCommand.class, FlushCommand.class, DumpCommand.class,
         TableCommand.class,
         CommandLine.HelpCommand.class,

@@ -25,7 +25,8 @@ import org.writecache.nbd.NbdProtocol;
  *
  * <p>One connection ({@link ClientConnection}) carries every request; replies may come in any order and a reader
  * thread matches them by cookie. Requests are split to the server's maximum payload (NBD_INFO_BLOCK_SIZE, at most
- * 32 MiB) and to the window; at most {@code windowBlocks} blocks ({@code writeback.jobs}) are in flight at once.
+ * 32 MiB) and to an eighth of the window, so that a long run keeps several requests in flight; at most
+ * {@code windowBlocks} blocks ({@code writeback.jobs}) are in flight at once.
  * {@link #writeQueued} only sends, so writeback keeps many runs in flight; {@link #sync} waits for them and sends
  * NBD_CMD_FLUSH. {@link #writeFua} sets NBD_CMD_FLAG_FUA when the server offers it (else write and flush); {@link
  * #discard} sends NBD_CMD_TRIM when the server offers it. Since a server may execute requests in any order, a request
@@ -40,6 +41,8 @@ import org.writecache.nbd.NbdProtocol;
  */
 public final class NbdBlockDevice implements BlockDevice {
     private static final System.Logger LOG = System.getLogger(NbdBlockDevice.class.getName());
+    /** Requests are at most this fraction of the window, so that a long run keeps several in flight. */
+    private static final int REQUESTS_IN_WINDOW = 8;
     /** Largest TRIM sent at once. */
     private static final long MAX_TRIM = 1L << 30;
 
@@ -107,7 +110,8 @@ public final class NbdBlockDevice implements BlockDevice {
         this.unit = Math.max(1, info.minimumBlock());
         final long serverMax = info.maximumPayload() == 0 ? NbdProtocol.MAX_PAYLOAD
             : Integer.toUnsignedLong(info.maximumPayload());
-        final long max = Math.min(Math.min(NbdProtocol.MAX_PAYLOAD, serverMax), settings.windowBytes());
+        final long max = Math.min(Math.min(NbdProtocol.MAX_PAYLOAD, serverMax),
+            Math.max(settings.blockSize(), settings.windowBytes() / REQUESTS_IN_WINDOW));
         final long step = max >= settings.blockSize() ? settings.blockSize() : unit;
         this.maxRequest = (int) (max / step * step);
         if (maxRequest < unit) {

@@ -118,7 +118,7 @@ class NbdBlockDeviceTest {
                  "blocksize-minimum=4096", "blocksize-preferred=65536", "blocksize-maximum=65536",
                  "blocksize-error-policy=error");
              NbdBlockDevice d = open(s, NbdClientSettings.of(BS, 1024))) {
-            assertEquals(65536, d.maxRequest(), "the server's maximum payload, not the window's 4 MiB");
+            assertEquals(65536, d.maxRequest(), "the server's maximum payload, not an eighth of the window (512 KiB)");
             final byte[] big = random(3, 1 << 20);
             d.write(BS, ByteBuffer.wrap(big));
             d.writeQueued(2 << 20, ByteBuffer.wrap(big));
