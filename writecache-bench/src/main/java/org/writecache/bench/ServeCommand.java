@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,6 +14,7 @@ import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
 import org.writecache.nbd.NbdExport;
 import org.writecache.nbd.NbdServer;
+import org.writecache.nbd.NbdServerLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,10 +55,29 @@ public final class ServeCommand implements Callable<Integer> {
         description = "Export name (default ${DEFAULT-VALUE}); the empty default export name is accepted too.")
     private String exportName;
 
+    @Option(names = "--max-connections", paramLabel = "N", description = "Sessions served at once; more are closed at "
+        + "once (default " + NbdServerLimits.MAX_CONNECTIONS_DEFAULT + ").")
+    private int maxConnections = NbdServerLimits.MAX_CONNECTIONS_DEFAULT;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+        description = "Time a client has to finish the handshake (default 10s).")
+    private Duration handshakeTimeout = NbdServerLimits.HANDSHAKE_TIMEOUT_DEFAULT;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+        description = "Longest stall of a client in the middle of a request or a reply (default 60s).")
+    private Duration requestTimeout = NbdServerLimits.REQUEST_TIMEOUT_DEFAULT;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535: " + port);
+        }
+        final NbdServerLimits limits;
+        try {
+            limits = NbdServerLimits.defaults().withMaxConnections(maxConnections)
+                .withHandshakeTimeout(handshakeTimeout).withRequestTimeout(requestTimeout);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         final WriteCacheConfig cfg;
         try {
@@ -72,8 +93,8 @@ public final class ServeCommand implements Callable<Integer> {
         final NbdServer server;
         try {
             final NbdExport export = new NbdExport(cache, exportName);
-            server = socket != null ? NbdServer.unix(export, socket)
-                : NbdServer.tcp(export, new InetSocketAddress("127.0.0.1", port));
+            server = socket != null ? NbdServer.unix(export, socket, limits)
+                : NbdServer.tcp(export, new InetSocketAddress("127.0.0.1", port), limits);
         } catch (final IOException | RuntimeException e) {
             cache.close();
             throw e;
