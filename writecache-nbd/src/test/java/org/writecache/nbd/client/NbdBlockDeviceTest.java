@@ -113,7 +113,7 @@ class NbdBlockDeviceTest {
     }
 
     @Test
-    void requestsAreSplitToTheServersMaximumPayloadAndItsMinimumBlockIsHonoured() throws IOException {
+    void requestsAreSplitToTheServersMaximumPayloadAndItsConstraintsAreHonoured() throws IOException {
         try (NbdkitProcess s = NbdkitProcess.unix(dir, "--filter=blocksize-policy", "memory", "size=" + SIZE,
                  "blocksize-minimum=4096", "blocksize-preferred=65536", "blocksize-maximum=65536",
                  "blocksize-error-policy=error");
@@ -131,6 +131,10 @@ class NbdBlockDeviceTest {
             final IOException e = assertThrows(IOException.class, () -> open(s, settings()));
             assertTrue(e.getMessage().contains("minimum block size of 8192") && e.getMessage().contains(s.uri()),
                 e.getMessage());
+        }
+        try (NbdkitProcess s = NbdkitProcess.unix(dir, "-r", "memory", "size=" + SIZE)) {
+            final IOException e = assertThrows(IOException.class, () -> open(s, settings()));
+            assertTrue(e.getMessage().contains("read-only") && e.getMessage().contains(s.uri()), e.getMessage());
         }
     }
 
