@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -46,21 +45,6 @@ public final class NbdBlockDevice implements BlockDevice {
     /** Largest TRIM sent at once. */
     private static final long MAX_TRIM = 1L << 30;
 
-    /** How the device waits between reconnect attempts; tests record the waits instead. */
-    @FunctionalInterface
-    interface Backoff {
-        void pause(Duration duration) throws InterruptedIOException;
-    }
-
-    private static final Backoff SLEEP = d -> {
-        try {
-            Thread.sleep(d);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted between reconnect attempts");
-        }
-    };
-
     /** One attempt of an operation on one connection. */
     @FunctionalInterface
     private interface Op {
@@ -69,7 +53,7 @@ public final class NbdBlockDevice implements BlockDevice {
 
     private final NbdUri uri;
     private final NbdClientSettings settings;
-    private final Backoff backoff;
+    private final ConnectionKeeper connections;
     private final long size;
     private final int flags;
     private final int unit;
@@ -77,20 +61,16 @@ public final class NbdBlockDevice implements BlockDevice {
     private final long timeoutNanos;
     private final Semaphore window;
     private final InFlightWrites inFlight = new InFlightWrites();
-    private final Object connectLock = new Object();
     private final AtomicReference<IOException> lostWrite = new AtomicReference<>();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong flushed = new AtomicLong();
-    private final AtomicLong reconnects = new AtomicLong();
-    private volatile ClientConnection connection;
-    private volatile boolean closed;
 
-    private NbdBlockDevice(final NbdUri uri, final NbdClientSettings settings, final Backoff backoff,
-                           final ClientConnection first, final long size) throws IOException {
+    private NbdBlockDevice(final NbdUri uri, final NbdClientSettings settings,
+                           final ConnectionKeeper.Backoff backoff, final ClientConnection first, final long size)
+        throws IOException {
         this.uri = uri;
         this.settings = settings;
-        this.backoff = backoff;
-        this.connection = first;
+        this.connections = new ConnectionKeeper(uri, settings, backoff, first);
         this.timeoutNanos = settings.requestTimeout().toNanos();
         final NbdOptions.ExportInfo info = first.info;
         this.flags = info.flags();
@@ -107,6 +87,7 @@ public final class NbdBlockDevice implements BlockDevice {
                 + " configured");
         }
         this.size = size == 0 ? info.size() : size;
+        connections.requireSize(this.size);
         this.unit = Math.max(1, info.minimumBlock());
         final long serverMax = info.maximumPayload() == 0 ? NbdProtocol.MAX_PAYLOAD
             : Integer.toUnsignedLong(info.maximumPayload());
@@ -133,11 +114,11 @@ public final class NbdBlockDevice implements BlockDevice {
      */
     public static NbdBlockDevice open(final NbdUri uri, final NbdClientSettings settings, final long size)
         throws IOException {
-        return open(uri, settings, size, SLEEP);
+        return open(uri, settings, size, ConnectionKeeper.SLEEP);
     }
 
     static NbdBlockDevice open(final NbdUri uri, final NbdClientSettings settings, final long size,
-                               final Backoff backoff) throws IOException {
+                               final ConnectionKeeper.Backoff backoff) throws IOException {
         final ClientConnection c = ClientConnection.open(uri, settings.requestTimeout());
         try {
             return new NbdBlockDevice(uri, settings, backoff, c, size);
@@ -159,7 +140,7 @@ public final class NbdBlockDevice implements BlockDevice {
 
     /** @return how many times a lost connection was re-established. */
     public long reconnects() {
-        return reconnects.get();
+        return connections.reconnects();
     }
 
     @Override
@@ -262,10 +243,7 @@ public final class NbdBlockDevice implements BlockDevice {
     /** Sends NBD_CMD_DISC and closes the connection; writes still in flight fail. */
     @Override
     public void close() {
-        closed = true;
-        synchronized (connectLock) {
-            connection.close();
-        }
+        connections.close();
     }
 
     private boolean can(final int flag) {
@@ -379,7 +357,7 @@ public final class NbdBlockDevice implements BlockDevice {
                 op.run(c);
                 return;
             } catch (final ConnectionLostException e) {
-                if (closed || ++tries > settings.reconnectAttempts()) {
+                if (connections.isClosed() || ++tries > settings.reconnectAttempts()) {
                     throw e;
                 }
                 LOG.log(Level.INFO, "{0}; reconnecting", e.getMessage());
@@ -387,53 +365,17 @@ public final class NbdBlockDevice implements BlockDevice {
         }
     }
 
-    /** @return a live connection: the current one, or a new one made under the reconnect policy. */
+    /**
+     * @return a live connection: the current one, or a new one made under the reconnect policy. Writes not yet flushed
+     *         when the old one was lost may be gone: every later sync fails.
+     */
     private ClientConnection connection() throws IOException {
-        final ClientConnection current = connection;
-        if (current.isAlive()) {
-            return current;
-        }
-        synchronized (connectLock) {
-            final ClientConnection c = connection;
-            if (c.isAlive()) {
-                return c;
-            }
-            if (closed) {
-                throw new IOException(uri + ": the device is closed");
-            }
-            final IOException cause = c.brokenBecause();
+        return connections.get(cause -> {
             if (writes.get() > flushed.get()) {
                 lostWrite.compareAndSet(null, new IOException(uri + ": the connection was lost (" + cause.getMessage()
                     + ") while writes were not yet flushed; the server may not have kept them", cause));
             }
-            final int attempts = settings.reconnectAttempts();
-            if (attempts == 0) {
-                throw new ConnectionLostException(uri + ": connection lost: " + cause.getMessage()
-                    + " (reconnecting is off)", cause);
-            }
-            IOException last = cause;
-            for (int a = 1; a <= attempts; a++) {
-                if (a > 1) {
-                    backoff.pause(settings.reconnectBackoff().multipliedBy(1L << Math.min(a - 2, 20)));
-                }
-                try {
-                    final ClientConnection fresh = ClientConnection.open(uri, settings.requestTimeout());
-                    if (fresh.info.size() < size) {
-                        fresh.close();
-                        throw new IOException(uri + ": the export now holds " + fresh.info.size() + " bytes, fewer"
-                            + " than " + size);
-                    }
-                    connection = fresh;
-                    reconnects.incrementAndGet();
-                    LOG.log(Level.INFO, "{0}: reconnected after {1} attempt(s)", uri, a);
-                    return fresh;
-                } catch (final IOException e) {
-                    last = e;
-                }
-            }
-            throw new ConnectionLostException(uri + ": connection lost (" + cause.getMessage() + ") and not "
-                + "re-established in " + attempts + " attempts: " + last.getMessage(), last);
-        }
+        });
     }
 
     /**
