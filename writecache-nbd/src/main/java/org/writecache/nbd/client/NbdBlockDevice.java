@@ -51,6 +51,12 @@ public final class NbdBlockDevice implements BlockDevice {
         void run(ClientConnection c) throws IOException;
     }
 
+    /** Sends the request for the piece of {@code n} bytes at {@code done} bytes into an operation. */
+    @FunctionalInterface
+    private interface Piece {
+        Pending send(long done, int n) throws IOException;
+    }
+
     private final NbdUri uri;
     private final NbdClientSettings settings;
     private final ConnectionKeeper connections;
@@ -153,19 +159,8 @@ public final class NbdBlockDevice implements BlockDevice {
         final int length = dst.remaining();
         checkRange("read", offset, length);
         final int start = dst.position();
-        call(c -> {
-            final List<Pending> sent = new ArrayList<>();
-            try {
-                for (int done = 0; done < length; ) {
-                    final int n = Math.min(maxRequest, length - done);
-                    sent.add(submit(c, NbdProtocol.CMD_READ, 0, offset + done, n, null, dst.slice(start + done, n),
-                        false));
-                    done += n;
-                }
-            } finally {
-                awaitAll(c, sent);
-            }
-        });
+        call(c -> inPieces(c, length, maxRequest, (done, n) -> submit(c, NbdProtocol.CMD_READ, 0, offset + done, n,
+            null, dst.slice(start + (int) done, n), false)));
         dst.position(dst.limit());
     }
 
@@ -221,18 +216,8 @@ public final class NbdBlockDevice implements BlockDevice {
             return;
         }
         final long piece = Math.max(unit, MAX_TRIM / unit * unit);
-        call(c -> {
-            final List<Pending> sent = new ArrayList<>();
-            try {
-                for (long done = 0; done < length; ) {
-                    final int n = (int) Math.min(piece, length - done);
-                    sent.add(submit(c, NbdProtocol.CMD_TRIM, 0, offset + done, n, null, null, false));
-                    done += n;
-                }
-            } finally {
-                awaitAll(c, sent);
-            }
-        });
+        call(c -> inPieces(c, length, piece, (done, n) -> submit(c, NbdProtocol.CMD_TRIM, 0, offset + done, n, null,
+            null, false)));
     }
 
     @Override
@@ -255,22 +240,13 @@ public final class NbdBlockDevice implements BlockDevice {
         final int length = src.remaining();
         checkRange("write", offset, length);
         final int start = src.position();
-        call(c -> {
-            final List<Pending> sent = new ArrayList<>();
-            try {
-                for (int done = 0; done < length; ) {
-                    final int n = Math.min(maxRequest, length - done);
-                    if (commandFlags == 0) {
-                        writes.incrementAndGet();
-                    }
-                    sent.add(submit(c, NbdProtocol.CMD_WRITE, commandFlags, offset + done, n,
-                        src.slice(start + done, n), null, false));
-                    done += n;
-                }
-            } finally {
-                awaitAll(c, sent);
+        call(c -> inPieces(c, length, maxRequest, (done, n) -> {
+            if (commandFlags == 0) {
+                writes.incrementAndGet();
             }
-        });
+            return submit(c, NbdProtocol.CMD_WRITE, commandFlags, offset + done, n, src.slice(start + (int) done, n),
+                null, false);
+        }));
         src.position(src.limit());
     }
 
@@ -313,6 +289,21 @@ public final class NbdBlockDevice implements BlockDevice {
                 lostWrite.compareAndSet(null, failure(p));
             }
         });
+    }
+
+    /** Sends {@code length} bytes' worth of requests of at most {@code piece} bytes, then waits for all of them. */
+    private void inPieces(final ClientConnection c, final long length, final long piece, final Piece send)
+        throws IOException {
+        final List<Pending> sent = new ArrayList<>();
+        try {
+            for (long done = 0; done < length; ) {
+                final int n = (int) Math.min(piece, length - done);
+                sent.add(send.send(done, n));
+                done += n;
+            }
+        } finally {
+            awaitAll(c, sent);
+        }
     }
 
     /** Waits for every request (breaking the connection at a missed deadline); throws the first failure. */
