@@ -128,7 +128,7 @@ final class CacheEngine {
         this.chunkBlocks = Math.max(1, Math.min(MAX_CHUNK_BLOCKS, blocks / 4));
         this.index = new BlockIndex(blocks);
         this.state = new byte[blocks];
-        this.freeList = new FreeList(blocks, config.waitPolicy(), parker, clock);
+        this.freeList = new FreeList(blocks, config.waitPolicy(), parker, clock, config.freeListStats());
         final Recovery.Result r = Recovery.run(layout, deviceBlocks, index, state, freeList);
         this.batch = new WritebackBatch(layout, device, config.writebackJobs(), config.writebackPipeline());
         this.freed = new int[Math.max(batch.capacity(), chunkBlocks)];

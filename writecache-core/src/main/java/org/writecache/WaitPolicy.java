@@ -1,7 +1,6 @@
 package org.writecache;
 
-import java.util.Arrays;
-import java.util.Locale;
+import org.writecache.pmem.EnumNames;
 
 /**
  * How writers that find the freelist empty are woken when writeback frees blocks. Selected with the
@@ -57,14 +56,7 @@ public enum WaitPolicy {
      * @throws IllegalArgumentException naming the bad value and the valid ones.
      */
     public static WaitPolicy parse(final String text) {
-        final String t = text.trim().toLowerCase(Locale.ROOT);
-        for (final WaitPolicy p : values()) {
-            if (p.label.equals(t) || p.name().toLowerCase(Locale.ROOT).equals(t)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown wait policy '" + text + "': expected one of "
-            + Arrays.stream(values()).map(WaitPolicy::label).toList());
+        return EnumNames.parse(WaitPolicy.class, "wait policy", text);
     }
 
     @Override

@@ -70,7 +70,8 @@ public final class WriteCache implements AutoCloseable {
     }
 
     /**
-     * Formats a new cache in {@code config.cacheFile()} in front of {@code config.backingFile()}.
+     * Formats a new cache in {@code config.cacheFile()} in front of the device at {@code config.backingLocation()}
+     * (opened by {@link BlockDevices#open}).
      *
      * @throws IOException if the cache file already holds a valid cache and {@code format.force} is not set, or on I/O
      *                     failure.
@@ -83,11 +84,11 @@ public final class WriteCache implements AutoCloseable {
                      MappedPersistentMemory.open(config.cacheFile(), config.flushPolicy(), false)) {
                 if (CacheLayout.isFormatted(existing, config.startOffset())) {
                     throw new IOException("cache file " + config.cacheFile() + " already holds a valid cache; set "
-                        + WriteCacheConfig.FORCE_FORMAT + "=true to overwrite it");
+                        + Settings.FORCE_FORMAT + "=true to overwrite it");
                 }
             }
         }
-        final BlockDevice device = FileBlockDevice.open(config.backingFile(), config.backingSize());
+        final BlockDevice device = BlockDevices.open(config, true);
         try {
             final PersistentMemory pm = config.pmemBackend().create(
                 config.cacheFile(), config.cacheSize(), config.flushPolicy(), config.prefault());
@@ -112,7 +113,7 @@ public final class WriteCache implements AutoCloseable {
                 + Files.size(config.cacheFile()) + " bytes is smaller than its " + minimum
                 + "-byte superblock end (start offset " + config.startOffset() + "): truncated or not a cache");
         }
-        final BlockDevice device = FileBlockDevice.open(config.backingFile(), config.backingSize());
+        final BlockDevice device = BlockDevices.open(config, false);
         try {
             final PersistentMemory pm =
                 config.pmemBackend().open(config.cacheFile(), config.flushPolicy(), config.prefault());
@@ -195,8 +196,8 @@ public final class WriteCache implements AutoCloseable {
     }
 
     private static void requireBackingFile(final WriteCacheConfig config) {
-        if (config.backingFile() == null) {
-            throw new IllegalArgumentException(WriteCacheConfig.BACKING_FILE + " is required");
+        if (config.backingLocation() == null) {
+            throw new IllegalArgumentException(Settings.BACKING_FILE + " is required");
         }
     }
 

@@ -5,160 +5,37 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.writecache.format.CacheLayout;
 import org.writecache.pmem.FlushPolicy;
-import org.writecache.writeback.WritebackPipeline;
 import org.writecache.pmem.PmemBackend;
+import org.writecache.writeback.WritebackPipeline;
 
 /**
  * Every setting of a cache, validated in one place ({@link Builder#build()}) before anything runs.
  *
- * <p>Each setting has a property name (used in {@code config/writecache.properties}) and a default. Sizes accept a
- * suffix {@code k}, {@code m}, {@code g} or {@code t} (powers of 1024); durations accept {@code ms}, {@code s},
- * {@code m} or {@code h} and a bare number means milliseconds.
+ * <p>The settings themselves (names, types, defaults, valid values, documentation) are described once, in
+ * {@link Settings}; this class holds their values. Read any setting with {@link #get(Setting)}; the common ones also
+ * have accessors. Values are written in a properties file ({@code config/writecache.properties}, read by
+ * {@link #load(Path)}) with the units of {@link Units}: sizes such as {@code 256m}, durations such as {@code 1500ms}
+ * or {@code 1.5s}. See {@link Settings} for how to add a setting.
  */
 public final class WriteCacheConfig {
-    /** Cache file (the persistent memory): a file on tmpfs or a DAX file system. Required. */
-    public static final String CACHE_FILE = "cache.file";
-    /** Bytes of the cache file when it is formatted. */
-    public static final String CACHE_SIZE = "cache.size";
-    /** Default cache size: 256 MiB. */
-    public static final long CACHE_SIZE_DEFAULT = 256L << 20;
-    /** Offset of the cache inside its file, a multiple of 512 (dm-writecache's start_sector, in bytes). */
-    public static final String START_OFFSET = "cache.start.offset";
-    /** Backing file (the slow device). Required unless a {@link BlockDevice} is given. */
-    public static final String BACKING_FILE = "backing.file";
-    /** Backing device size in bytes; 0 means the file's current length. */
-    public static final String BACKING_SIZE = "backing.size";
-    /** Block size in bytes: a power of two from 512 to 65536. */
-    public static final String BLOCK_SIZE = "block.size";
-    /** Default block size. */
-    public static final int BLOCK_SIZE_DEFAULT = 4096;
-    /** Writeback starts when more than this percentage of blocks is in use. */
-    public static final String HIGH_WATERMARK = "writeback.high.watermark";
-    /** Default high watermark (dm-writecache's). */
-    public static final int HIGH_WATERMARK_DEFAULT = 50;
-    /** Writeback stops when fewer than this percentage of blocks is in use. */
-    public static final String LOW_WATERMARK = "writeback.low.watermark";
-    /** Default low watermark (dm-writecache's). */
-    public static final int LOW_WATERMARK_DEFAULT = 45;
-    /** Most blocks in flight to the backing device at once: bounds writeback memory to this many blocks. */
-    public static final String WRITEBACK_JOBS = "writeback.jobs";
-    /** Default writeback jobs. */
-    public static final int WRITEBACK_JOBS_DEFAULT = 1024;
-    /** Make backing writes durable with a sync after each batch ({@code true}, dm's fua) or only at flush. */
-    public static final String WRITEBACK_FUA = "writeback.fua";
-    /** Commit after this many uncommitted block writes. */
-    public static final String AUTOCOMMIT_BLOCKS = "autocommit.blocks";
-    /** Default autocommit blocks (dm-writecache's for persistent memory). */
-    public static final int AUTOCOMMIT_BLOCKS_DEFAULT = 64;
-    /** Commit when the oldest uncommitted write is this old. */
-    public static final String AUTOCOMMIT_TIME = "autocommit.time";
-    /** Default autocommit time. */
-    public static final Duration AUTOCOMMIT_TIME_DEFAULT = Duration.ofMillis(1000);
-    /** How writers waiting for a free block are woken: see {@link WaitPolicy}. */
-    public static final String WAIT_POLICY = "freelist.wait";
-    /** Default wait policy: direct hand-off, the lowest tail latency measured and FIFO for multi-block writes. */
-    public static final WaitPolicy WAIT_POLICY_DEFAULT = WaitPolicy.DIRECT;
-    /** How long a write may wait for a free block before failing; 0 waits as long as it takes. */
-    public static final String WRITE_TIMEOUT = "freelist.wait.timeout";
-    /** What a flush of persistent memory costs: auto, sync, msync or fence-only. */
-    public static final String FLUSH_POLICY = "pmem.flush";
-    /** Touch every page of the cache file when it is mapped. */
-    public static final String PREFAULT = "pmem.prefault";
-    /** Which implementation maps the cache file: ffm (a java.lang.foreign mapping) or chronicle (Chronicle Bytes). */
-    public static final String PMEM_BACKEND = "pmem.backend";
-    /** Default of {@link #PMEM_BACKEND}. */
-    public static final PmemBackend PMEM_BACKEND_DEFAULT = PmemBackend.FFM;
-    /** Run writeback and autocommit on a background thread; false leaves them to {@link WriteCache#doWork()}. */
-    public static final String BACKGROUND = "writeback.background";
-    /** Allow formatting over a file that already holds a valid cache. */
-    public static final String FORCE_FORMAT = "format.force";
-    /**
-     * Write back blocks older than this (dm-writecache's max_age); 0 turns it off. Costs a 4-byte timestamp per cache
-     * block, allocated only when set; ages are counted in ticks of max_age/16.
-     */
-    public static final String MAX_AGE = "writeback.max.age";
-    /** Smallest non-zero max age: its tick (max age / 16) is then at least a millisecond. */
-    public static final Duration MAX_AGE_MIN = Duration.ofMillis(16);
-    /** Write everything back and send new writes around the cache to the backing device (dm-writecache's cleaner). */
-    public static final String CLEANER = "writeback.cleaner";
-    /** Hold off watermark and max-age writeback until the cache has seen no write for this long; 0 turns it off. */
-    public static final String PAUSE = "writeback.pause";
-    /** Write every dirty block back when the cache is closed (dm-writecache's flush_on_suspend). */
-    public static final String FLUSH_ON_CLOSE = "writeback.flush.on.close";
-    /** How writeback runs reach the backing device: sequential or disruptor (see {@link WritebackPipeline.Kind}). */
-    public static final String WRITEBACK_PIPELINE = "writeback.pipeline";
-    /** Default pipeline. */
-    public static final WritebackPipeline.Kind WRITEBACK_PIPELINE_DEFAULT = WritebackPipeline.Kind.SEQUENTIAL;
-
-    private static final Set<String> KNOWN = Set.of(CACHE_FILE, CACHE_SIZE, START_OFFSET, BACKING_FILE, BACKING_SIZE,
-        BLOCK_SIZE, HIGH_WATERMARK, LOW_WATERMARK, WRITEBACK_JOBS, WRITEBACK_FUA, AUTOCOMMIT_BLOCKS, AUTOCOMMIT_TIME,
-        WAIT_POLICY, WRITE_TIMEOUT, FLUSH_POLICY, PREFAULT, PMEM_BACKEND, BACKGROUND, FORCE_FORMAT, MAX_AGE, CLEANER,
-        PAUSE,
-        FLUSH_ON_CLOSE, WRITEBACK_PIPELINE);
-
-    private final Path cacheFile;
-    private final long cacheSize;
-    private final long startOffset;
-    private final Path backingFile;
-    private final long backingSize;
-    private final int blockSize;
-    private final int highWatermark;
-    private final int lowWatermark;
-    private final int writebackJobs;
-    private final boolean writebackFua;
-    private final int autocommitBlocks;
-    private final Duration autocommitTime;
-    private final WaitPolicy waitPolicy;
-    private final Duration writeTimeout;
-    private final FlushPolicy flushPolicy;
-    private final boolean prefault;
-    private final PmemBackend pmemBackend;
-    private final boolean background;
-    private final boolean forceFormat;
-    private final Duration maxAge;
-    private final boolean cleaner;
-    private final Duration pause;
-    private final boolean flushOnClose;
-    private final WritebackPipeline.Kind writebackPipeline;
+    private final Object[] values;
     private final NanoClock clock;
+    private final Path backingPath;
 
-    private WriteCacheConfig(final Builder b) {
-        cacheFile = b.cacheFile;
-        cacheSize = b.cacheSize;
-        startOffset = b.startOffset;
-        backingFile = b.backingFile;
-        backingSize = b.backingSize;
-        blockSize = b.blockSize;
-        highWatermark = b.highWatermark;
-        lowWatermark = b.lowWatermark;
-        writebackJobs = b.writebackJobs;
-        writebackFua = b.writebackFua;
-        autocommitBlocks = b.autocommitBlocks;
-        autocommitTime = b.autocommitTime;
-        waitPolicy = b.waitPolicy;
-        writeTimeout = b.writeTimeout;
-        flushPolicy = b.flushPolicy;
-        prefault = b.prefault;
-        pmemBackend = b.pmemBackend;
-        background = b.background;
-        forceFormat = b.forceFormat;
-        maxAge = b.maxAge;
-        cleaner = b.cleaner;
-        pause = b.pause;
-        flushOnClose = b.flushOnClose;
-        writebackPipeline = b.writebackPipeline;
-        clock = b.clock;
+    private WriteCacheConfig(final Object[] values, final NanoClock clock) {
+        this.values = values;
+        this.clock = clock;
+        final String location = get(Settings.BACKING_FILE);
+        this.backingPath = location == null || BlockDevices.isUri(location) ? null : BlockDevices.localPath(location);
     }
 
     /** @return a builder holding every default. */
@@ -169,161 +46,168 @@ public final class WriteCacheConfig {
     /** @return a builder initialised from this configuration. */
     public Builder toBuilder() {
         final Builder b = new Builder();
-        b.cacheFile = cacheFile;
-        b.cacheSize = cacheSize;
-        b.startOffset = startOffset;
-        b.backingFile = backingFile;
-        b.backingSize = backingSize;
-        b.blockSize = blockSize;
-        b.highWatermark = highWatermark;
-        b.lowWatermark = lowWatermark;
-        b.writebackJobs = writebackJobs;
-        b.writebackFua = writebackFua;
-        b.autocommitBlocks = autocommitBlocks;
-        b.autocommitTime = autocommitTime;
-        b.waitPolicy = waitPolicy;
-        b.writeTimeout = writeTimeout;
-        b.flushPolicy = flushPolicy;
-        b.prefault = prefault;
-        b.pmemBackend = pmemBackend;
-        b.background = background;
-        b.forceFormat = forceFormat;
-        b.maxAge = maxAge;
-        b.cleaner = cleaner;
-        b.pause = pause;
-        b.flushOnClose = flushOnClose;
-        b.writebackPipeline = writebackPipeline;
+        System.arraycopy(values, 0, b.values, 0, values.length);
         b.clock = clock;
         return b;
     }
 
-    /** Reads a properties file (such as {@code config/writecache.properties}) into a builder. */
+    /**
+     * Reads a properties file (such as {@code config/writecache.properties}) into a builder.
+     *
+     * @throws IOException              naming the file if it cannot be read.
+     * @throws IllegalArgumentException naming the file and the setting if it is not a properties file or holds an
+     *                                  unknown setting or a value that does not parse.
+     */
     public static Builder load(final Path propertiesFile) throws IOException {
         final Properties p = new Properties();
         try (InputStream in = Files.newInputStream(propertiesFile)) {
             p.load(in);
+        } catch (final IOException e) {
+            throw new IOException("cannot read configuration file " + propertiesFile + ": " + IoErrors.reason(e), e);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("configuration file " + propertiesFile + " is not a properties file: "
+                + e.getMessage(), e);
         }
-        return builder().apply(p);
+        try {
+            return builder().apply(p);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("configuration file " + propertiesFile + ": " + e.getMessage(), e);
+        }
     }
 
-    /** @return cache file path. */
+    /** @return the value of {@code setting}: the one set, or its default; null for an unset optional setting. */
+    public <T> T get(final Setting<T> setting) {
+        return setting.cast(values[setting.index()]);
+    }
+
+    /** @return {@link Settings#CACHE_FILE}. */
     public Path cacheFile() {
-        return cacheFile;
+        return get(Settings.CACHE_FILE);
     }
 
-    /** @return bytes of the cache file when formatting. */
+    /** @return {@link Settings#CACHE_SIZE}. */
     public long cacheSize() {
-        return cacheSize;
+        return get(Settings.CACHE_SIZE);
     }
 
-    /** @return offset of the cache in its file. */
+    /** @return {@link Settings#START_OFFSET}. */
     public long startOffset() {
-        return startOffset;
+        return get(Settings.START_OFFSET);
     }
 
-    /** @return backing file path, or null when a device is supplied. */
+    /** @return {@link Settings#BACKING_FILE}: a local path or a URI; null when a device is supplied instead. */
+    public String backingLocation() {
+        return get(Settings.BACKING_FILE);
+    }
+
+    /** @return the backing file's path when {@link #backingLocation()} is local; null for a URI or none. */
     public Path backingFile() {
-        return backingFile;
+        return backingPath;
     }
 
-    /** @return backing size in bytes, 0 for the file's length. */
+    /** @return {@link Settings#BACKING_SIZE}. */
     public long backingSize() {
-        return backingSize;
+        return get(Settings.BACKING_SIZE);
     }
 
-    /** @return block size in bytes. */
+    /** @return {@link Settings#BLOCK_SIZE}. */
     public int blockSize() {
-        return blockSize;
+        return get(Settings.BLOCK_SIZE);
     }
 
-    /** @return high watermark percentage. */
+    /** @return {@link Settings#HIGH_WATERMARK}. */
     public int highWatermark() {
-        return highWatermark;
+        return get(Settings.HIGH_WATERMARK);
     }
 
-    /** @return low watermark percentage. */
+    /** @return {@link Settings#LOW_WATERMARK}. */
     public int lowWatermark() {
-        return lowWatermark;
+        return get(Settings.LOW_WATERMARK);
     }
 
-    /** @return the most blocks in flight to the backing device. */
+    /** @return {@link Settings#WRITEBACK_JOBS}. */
     public int writebackJobs() {
-        return writebackJobs;
+        return get(Settings.WRITEBACK_JOBS);
     }
 
-    /** @return whether each writeback batch is synced to the backing device before its blocks are freed. */
-    public boolean writebackFua() {
-        return writebackFua;
-    }
-
-    /** @return uncommitted writes that trigger a commit. */
+    /** @return {@link Settings#AUTOCOMMIT_BLOCKS}. */
     public int autocommitBlocks() {
-        return autocommitBlocks;
+        return get(Settings.AUTOCOMMIT_BLOCKS);
     }
 
-    /** @return age of the oldest uncommitted write that triggers a commit. */
+    /** @return {@link Settings#AUTOCOMMIT_TIME}. */
     public Duration autocommitTime() {
-        return autocommitTime;
+        return get(Settings.AUTOCOMMIT_TIME);
     }
 
-    /** @return the freelist wait policy. */
-    public WaitPolicy waitPolicy() {
-        return waitPolicy;
-    }
-
-    /** @return how long a write waits for a free block, zero for no limit. */
-    public Duration writeTimeout() {
-        return writeTimeout;
-    }
-
-    /** @return the persistent-memory flush policy. */
-    public FlushPolicy flushPolicy() {
-        return flushPolicy;
-    }
-
-    /** @return whether the mapping is pre-faulted. */
-    public boolean prefault() {
-        return prefault;
-    }
-
-    /** @return the persistent-memory backend that maps the cache file. */
-    public PmemBackend pmemBackend() {
-        return pmemBackend;
-    }
-
-    /** @return whether a background thread runs writeback and autocommit. */
-    public boolean background() {
-        return background;
-    }
-
-    /** @return whether formatting may overwrite a valid cache. */
-    public boolean forceFormat() {
-        return forceFormat;
-    }
-
-    /** @return age past which a block is written back; zero when off. */
+    /** @return {@link Settings#MAX_AGE}; zero when off. */
     public Duration maxAge() {
-        return maxAge;
+        return get(Settings.MAX_AGE);
     }
 
-    /** @return whether the cache starts in cleaner mode (write everything back, new writes go around). */
-    public boolean cleaner() {
-        return cleaner;
-    }
-
-    /** @return how long writeback waits after the last write; zero when off. */
+    /** @return {@link Settings#PAUSE}; zero when off. */
     public Duration pause() {
-        return pause;
+        return get(Settings.PAUSE);
     }
 
-    /** @return whether close writes every dirty block back. */
+    /** @return {@link Settings#WRITEBACK_FUA}. */
+    public boolean writebackFua() {
+        return get(Settings.WRITEBACK_FUA);
+    }
+
+    /** @return {@link Settings#CLEANER}. */
+    public boolean cleaner() {
+        return get(Settings.CLEANER);
+    }
+
+    /** @return {@link Settings#FLUSH_ON_CLOSE}. */
     public boolean flushOnClose() {
-        return flushOnClose;
+        return get(Settings.FLUSH_ON_CLOSE);
     }
 
-    /** @return the writeback pipeline. */
+    /** @return {@link Settings#WRITEBACK_PIPELINE}. */
     public WritebackPipeline.Kind writebackPipeline() {
-        return writebackPipeline;
+        return get(Settings.WRITEBACK_PIPELINE);
+    }
+
+    /** @return {@link Settings#BACKGROUND}. */
+    public boolean background() {
+        return get(Settings.BACKGROUND);
+    }
+
+    /** @return {@link Settings#WAIT_POLICY}. */
+    public WaitPolicy waitPolicy() {
+        return get(Settings.WAIT_POLICY);
+    }
+
+    /** @return {@link Settings#WRITE_TIMEOUT}; zero for no limit. */
+    public Duration writeTimeout() {
+        return get(Settings.WRITE_TIMEOUT);
+    }
+
+    /** @return {@link Settings#FREELIST_STATS}: true if the freelist records wait statistics. */
+    public boolean freeListStats() {
+        return get(Settings.FREELIST_STATS);
+    }
+
+    /** @return {@link Settings#PMEM_BACKEND}. */
+    public PmemBackend pmemBackend() {
+        return get(Settings.PMEM_BACKEND);
+    }
+
+    /** @return {@link Settings#FLUSH_POLICY}. */
+    public FlushPolicy flushPolicy() {
+        return get(Settings.FLUSH_POLICY);
+    }
+
+    /** @return {@link Settings#PREFAULT}. */
+    public boolean prefault() {
+        return get(Settings.PREFAULT);
+    }
+
+    /** @return {@link Settings#FORCE_FORMAT}. */
+    public boolean forceFormat() {
+        return get(Settings.FORCE_FORMAT);
     }
 
     /** @return the clock for every time-based behaviour. */
@@ -331,33 +215,17 @@ public final class WriteCacheConfig {
         return clock;
     }
 
-    /** @return every setting as property name to value, in a stable order, as a properties file would hold it. */
+    /**
+     * @return every setting that has a value, property name to text, in the order of {@link Settings#all()}: what a
+     *         properties file would hold; {@link Builder#set(String, String)} reads each back to an equal value.
+     */
     public Map<String, String> toProperties() {
         final Map<String, String> m = new LinkedHashMap<>();
-        m.put(CACHE_FILE, String.valueOf(cacheFile));
-        m.put(CACHE_SIZE, Long.toString(cacheSize));
-        m.put(START_OFFSET, Long.toString(startOffset));
-        m.put(BACKING_FILE, String.valueOf(backingFile));
-        m.put(BACKING_SIZE, Long.toString(backingSize));
-        m.put(BLOCK_SIZE, Integer.toString(blockSize));
-        m.put(HIGH_WATERMARK, Integer.toString(highWatermark));
-        m.put(LOW_WATERMARK, Integer.toString(lowWatermark));
-        m.put(WRITEBACK_JOBS, Integer.toString(writebackJobs));
-        m.put(WRITEBACK_FUA, Boolean.toString(writebackFua));
-        m.put(AUTOCOMMIT_BLOCKS, Integer.toString(autocommitBlocks));
-        m.put(AUTOCOMMIT_TIME, autocommitTime.toMillis() + "ms");
-        m.put(WAIT_POLICY, waitPolicy.label());
-        m.put(WRITE_TIMEOUT, writeTimeout.toMillis() + "ms");
-        m.put(FLUSH_POLICY, flushPolicy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        m.put(PREFAULT, Boolean.toString(prefault));
-        m.put(PMEM_BACKEND, pmemBackend.name().toLowerCase(Locale.ROOT));
-        m.put(BACKGROUND, Boolean.toString(background));
-        m.put(FORCE_FORMAT, Boolean.toString(forceFormat));
-        m.put(MAX_AGE, maxAge.toMillis() + "ms");
-        m.put(CLEANER, Boolean.toString(cleaner));
-        m.put(PAUSE, pause.toMillis() + "ms");
-        m.put(FLUSH_ON_CLOSE, Boolean.toString(flushOnClose));
-        m.put(WRITEBACK_PIPELINE, writebackPipeline.name().toLowerCase(Locale.ROOT));
+        for (final Setting<?> s : Settings.all()) {
+            if (values[s.index()] != null) {
+                m.put(s.name(), text(s, values[s.index()]));
+            }
+        }
         return m;
     }
 
@@ -366,32 +234,13 @@ public final class WriteCacheConfig {
         return toProperties().toString();
     }
 
+    private static <T> String text(final Setting<T> s, final Object value) {
+        return s.format(s.cast(value));
+    }
+
     /** Collects settings; {@link #build()} validates them all and names the first bad one. */
     public static final class Builder {
-        private Path cacheFile;
-        private long cacheSize = CACHE_SIZE_DEFAULT;
-        private long startOffset;
-        private Path backingFile;
-        private long backingSize;
-        private int blockSize = BLOCK_SIZE_DEFAULT;
-        private int highWatermark = HIGH_WATERMARK_DEFAULT;
-        private int lowWatermark = LOW_WATERMARK_DEFAULT;
-        private int writebackJobs = WRITEBACK_JOBS_DEFAULT;
-        private boolean writebackFua;
-        private int autocommitBlocks = AUTOCOMMIT_BLOCKS_DEFAULT;
-        private Duration autocommitTime = AUTOCOMMIT_TIME_DEFAULT;
-        private WaitPolicy waitPolicy = WAIT_POLICY_DEFAULT;
-        private Duration writeTimeout = Duration.ZERO;
-        private FlushPolicy flushPolicy = FlushPolicy.AUTO;
-        private boolean prefault = true;
-        private PmemBackend pmemBackend = PMEM_BACKEND_DEFAULT;
-        private boolean background = true;
-        private boolean forceFormat;
-        private Duration maxAge = Duration.ZERO;
-        private boolean cleaner;
-        private Duration pause = Duration.ZERO;
-        private boolean flushOnClose;
-        private WritebackPipeline.Kind writebackPipeline = WRITEBACK_PIPELINE_DEFAULT;
+        private final Object[] values = new Object[Settings.all().size()];
         private NanoClock clock = new SystemNanoClock();
 
         private Builder() {
@@ -403,198 +252,92 @@ public final class WriteCacheConfig {
          * @throws IllegalArgumentException naming an unknown property or a value that does not parse.
          */
         public Builder apply(final Properties p) {
-            for (final String name : p.stringPropertyNames()) {
+            for (final String name : p.stringPropertyNames().stream().sorted().toList()) {
                 set(name, p.getProperty(name));
             }
             return this;
         }
 
         /**
-         * Sets one property by name.
+         * Sets one setting by property name, from its text (see {@link Units} for sizes and durations).
          *
-         * @throws IllegalArgumentException naming an unknown property or a value that does not parse.
+         * @throws IllegalArgumentException naming an unknown setting, or the setting and a value that does not parse.
          */
-        public Builder set(final String name, final String rawValue) {
-            final String value = rawValue.trim();
-            try {
-                switch (name) {
-                    case CACHE_FILE -> cacheFile(Path.of(value));
-                    case CACHE_SIZE -> cacheSize(Units.parseSize(value));
-                    case START_OFFSET -> startOffset(Units.parseSize(value));
-                    case BACKING_FILE -> backingFile(Path.of(value));
-                    case BACKING_SIZE -> backingSize(Units.parseSize(value));
-                    case BLOCK_SIZE -> blockSize(Math.toIntExact(Units.parseSize(value)));
-                    case HIGH_WATERMARK -> highWatermark(Integer.parseInt(value));
-                    case LOW_WATERMARK -> lowWatermark(Integer.parseInt(value));
-                    case WRITEBACK_JOBS -> writebackJobs(Integer.parseInt(value));
-                    case WRITEBACK_FUA -> writebackFua(Units.parseBoolean(value));
-                    case AUTOCOMMIT_BLOCKS -> autocommitBlocks(Integer.parseInt(value));
-                    case AUTOCOMMIT_TIME -> autocommitTime(Units.parseDuration(value));
-                    case WAIT_POLICY -> waitPolicy(WaitPolicy.parse(value));
-                    case WRITE_TIMEOUT -> writeTimeout(Units.parseDuration(value));
-                    case FLUSH_POLICY -> flushPolicy(Units.parseEnum(FlushPolicy.class, value));
-                    case PREFAULT -> prefault(Units.parseBoolean(value));
-                    case PMEM_BACKEND -> pmemBackend(PmemBackend.parse(value));
-                    case BACKGROUND -> background(Units.parseBoolean(value));
-                    case FORCE_FORMAT -> forceFormat(Units.parseBoolean(value));
-                    case MAX_AGE -> maxAge(Units.parseDuration(value));
-                    case CLEANER -> cleaner(Units.parseBoolean(value));
-                    case PAUSE -> pause(Units.parseDuration(value));
-                    case FLUSH_ON_CLOSE -> flushOnClose(Units.parseBoolean(value));
-                    case WRITEBACK_PIPELINE -> writebackPipeline(Units.parseEnum(WritebackPipeline.Kind.class, value));
-                    default -> throw new IllegalArgumentException("unknown property '" + name + "': known ones are "
-                        + KNOWN.stream().sorted().toList());
-                }
-            } catch (final NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException("bad value for " + name + ": '" + rawValue + "'", e);
-            }
+        public Builder set(final String name, final String text) {
+            return parseInto(Settings.named(name), text);
+        }
+
+        /** Sets one setting; null returns it to its default. Checked by {@link #build()}. */
+        public <T> Builder set(final Setting<T> setting, final T value) {
+            values[setting.index()] = value;
             return this;
         }
 
-        /** @see WriteCacheConfig#CACHE_FILE */
-        public Builder cacheFile(final Path v) {
-            cacheFile = v;
-            return this;
+        /** @return the value set for {@code setting}, else its default. */
+        public <T> T get(final Setting<T> setting) {
+            final Object v = values[setting.index()];
+            return v != null ? setting.cast(v) : setting.defaultValue();
         }
 
-        /** @see WriteCacheConfig#CACHE_SIZE */
-        public Builder cacheSize(final long v) {
-            cacheSize = v;
-            return this;
+        private <T> Builder parseInto(final Setting<T> setting, final String text) {
+            return set(setting, setting.parse(text));
         }
 
-        /** @see WriteCacheConfig#START_OFFSET */
-        public Builder startOffset(final long v) {
-            startOffset = v;
-            return this;
-        }
+        // One method per setting for embedders, each the same delegation to set(Settings.X, v); a new setting needs
+        // none (set(Settings.X, v) works for every setting).
 
-        /** @see WriteCacheConfig#BACKING_FILE */
-        public Builder backingFile(final Path v) {
-            backingFile = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#BACKING_SIZE */
-        public Builder backingSize(final long v) {
-            backingSize = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#BLOCK_SIZE */
-        public Builder blockSize(final int v) {
-            blockSize = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#HIGH_WATERMARK */
-        public Builder highWatermark(final int v) {
-            highWatermark = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#LOW_WATERMARK */
-        public Builder lowWatermark(final int v) {
-            lowWatermark = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#WRITEBACK_JOBS */
-        public Builder writebackJobs(final int v) {
-            writebackJobs = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#WRITEBACK_FUA */
-        public Builder writebackFua(final boolean v) {
-            writebackFua = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#AUTOCOMMIT_BLOCKS */
-        public Builder autocommitBlocks(final int v) {
-            autocommitBlocks = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#AUTOCOMMIT_TIME */
-        public Builder autocommitTime(final Duration v) {
-            autocommitTime = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#WAIT_POLICY */
-        public Builder waitPolicy(final WaitPolicy v) {
-            waitPolicy = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#WRITE_TIMEOUT */
-        public Builder writeTimeout(final Duration v) {
-            writeTimeout = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#FLUSH_POLICY */
-        public Builder flushPolicy(final FlushPolicy v) {
-            flushPolicy = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#PREFAULT */
-        public Builder prefault(final boolean v) {
-            prefault = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#PMEM_BACKEND */
-        public Builder pmemBackend(final PmemBackend v) {
-            pmemBackend = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#BACKGROUND */
-        public Builder background(final boolean v) {
-            background = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#FORCE_FORMAT */
-        public Builder forceFormat(final boolean v) {
-            forceFormat = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#MAX_AGE */
-        public Builder maxAge(final Duration v) {
-            maxAge = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#CLEANER */
-        public Builder cleaner(final boolean v) {
-            cleaner = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#PAUSE */
-        public Builder pause(final Duration v) {
-            pause = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#FLUSH_ON_CLOSE */
-        public Builder flushOnClose(final boolean v) {
-            flushOnClose = v;
-            return this;
-        }
-
-        /** @see WriteCacheConfig#WRITEBACK_PIPELINE */
-        public Builder writebackPipeline(final WritebackPipeline.Kind v) {
-            writebackPipeline = v;
-            return this;
-        }
-
+        /** @see Settings#CACHE_FILE */
+        public Builder cacheFile(final Path v) { return set(Settings.CACHE_FILE, v); }
+        /** @see Settings#CACHE_SIZE */
+        public Builder cacheSize(final long v) { return set(Settings.CACHE_SIZE, v); }
+        /** @see Settings#START_OFFSET */
+        public Builder startOffset(final long v) { return set(Settings.START_OFFSET, v); }
+        /** A local backing file. @see Settings#BACKING_FILE */
+        public Builder backingFile(final Path v) { return set(Settings.BACKING_FILE, v == null ? null : v.toString()); }
+        /** A local path or a URI. @see Settings#BACKING_FILE */
+        public Builder backingLocation(final String v) { return set(Settings.BACKING_FILE, v); }
+        /** @see Settings#BACKING_SIZE */
+        public Builder backingSize(final long v) { return set(Settings.BACKING_SIZE, v); }
+        /** @see Settings#BLOCK_SIZE */
+        public Builder blockSize(final int v) { return set(Settings.BLOCK_SIZE, v); }
+        /** @see Settings#HIGH_WATERMARK */
+        public Builder highWatermark(final int v) { return set(Settings.HIGH_WATERMARK, v); }
+        /** @see Settings#LOW_WATERMARK */
+        public Builder lowWatermark(final int v) { return set(Settings.LOW_WATERMARK, v); }
+        /** @see Settings#WRITEBACK_JOBS */
+        public Builder writebackJobs(final int v) { return set(Settings.WRITEBACK_JOBS, v); }
+        /** @see Settings#AUTOCOMMIT_BLOCKS */
+        public Builder autocommitBlocks(final int v) { return set(Settings.AUTOCOMMIT_BLOCKS, v); }
+        /** @see Settings#AUTOCOMMIT_TIME */
+        public Builder autocommitTime(final Duration v) { return set(Settings.AUTOCOMMIT_TIME, v); }
+        /** @see Settings#MAX_AGE */
+        public Builder maxAge(final Duration v) { return set(Settings.MAX_AGE, v); }
+        /** @see Settings#PAUSE */
+        public Builder pause(final Duration v) { return set(Settings.PAUSE, v); }
+        /** @see Settings#WRITEBACK_FUA */
+        public Builder writebackFua(final boolean v) { return set(Settings.WRITEBACK_FUA, v); }
+        /** @see Settings#CLEANER */
+        public Builder cleaner(final boolean v) { return set(Settings.CLEANER, v); }
+        /** @see Settings#FLUSH_ON_CLOSE */
+        public Builder flushOnClose(final boolean v) { return set(Settings.FLUSH_ON_CLOSE, v); }
+        /** @see Settings#WRITEBACK_PIPELINE */
+        public Builder writebackPipeline(final WritebackPipeline.Kind v) { return set(Settings.WRITEBACK_PIPELINE, v); }
+        /** @see Settings#BACKGROUND */
+        public Builder background(final boolean v) { return set(Settings.BACKGROUND, v); }
+        /** @see Settings#WAIT_POLICY */
+        public Builder waitPolicy(final WaitPolicy v) { return set(Settings.WAIT_POLICY, v); }
+        /** @see Settings#WRITE_TIMEOUT */
+        public Builder writeTimeout(final Duration v) { return set(Settings.WRITE_TIMEOUT, v); }
+        /** @see Settings#FREELIST_STATS */
+        public Builder freeListStats(final boolean v) { return set(Settings.FREELIST_STATS, v); }
+        /** @see Settings#PMEM_BACKEND */
+        public Builder pmemBackend(final PmemBackend v) { return set(Settings.PMEM_BACKEND, v); }
+        /** @see Settings#FLUSH_POLICY */
+        public Builder flushPolicy(final FlushPolicy v) { return set(Settings.FLUSH_POLICY, v); }
+        /** @see Settings#PREFAULT */
+        public Builder prefault(final boolean v) { return set(Settings.PREFAULT, v); }
+        /** @see Settings#FORCE_FORMAT */
+        public Builder forceFormat(final boolean v) { return set(Settings.FORCE_FORMAT, v); }
         /** The clock for autocommit time and every other time-based behaviour; tests inject a manual one. */
         public Builder clock(final NanoClock v) {
             clock = v;
@@ -602,68 +345,30 @@ public final class WriteCacheConfig {
         }
 
         /**
-         * Validates every setting.
+         * Validates every setting on its own ({@link Setting}'s checks: ranges, durations up to
+         * {@link Units#MAX_DURATION}, a backing URI some provider accepts), then the settings that must agree with
+         * each other (watermarks, the cache and backing sizes against the block size and the format's limits).
          *
          * @throws IllegalArgumentException naming the first bad setting and its value.
          */
         public WriteCacheConfig build() {
-            require(cacheFile != null, CACHE_FILE + " is required");
-            require(cacheSize > 0, CACHE_SIZE + " must be positive: " + cacheSize);
-            require(startOffset >= 0 && startOffset % 512 == 0,
-                START_OFFSET + " must be a non-negative multiple of 512: " + startOffset);
-            require(backingSize >= 0, BACKING_SIZE + " must not be negative: " + backingSize);
-            try {
-                CacheLayout.checkBlockSize(blockSize);
-            } catch (final IllegalArgumentException e) {
-                throw new IllegalArgumentException(BLOCK_SIZE + ": " + e.getMessage(), e);
+            final Object[] v = Arrays.copyOf(values, values.length);
+            for (final Setting<?> s : Settings.all()) {
+                if (v[s.index()] == null) {
+                    v[s.index()] = s.defaultValue();
+                }
+                final String problem = problem(s, v[s.index()]);
+                if (problem != null) {
+                    throw new IllegalArgumentException(problem);
+                }
             }
-            require(highWatermark >= 0 && highWatermark <= 100,
-                HIGH_WATERMARK + " must be a percentage from 0 to 100: " + highWatermark);
-            require(lowWatermark >= 0 && lowWatermark <= 100,
-                LOW_WATERMARK + " must be a percentage from 0 to 100: " + lowWatermark);
-            require(lowWatermark <= highWatermark, LOW_WATERMARK + " (" + lowWatermark + ") must not exceed "
-                + HIGH_WATERMARK + " (" + highWatermark + ")");
-            require(writebackJobs >= 1, WRITEBACK_JOBS + " must be at least 1: " + writebackJobs);
-            require(autocommitBlocks >= 1, AUTOCOMMIT_BLOCKS + " must be at least 1: " + autocommitBlocks);
-            Objects.requireNonNull(autocommitTime, AUTOCOMMIT_TIME);
-            require(!autocommitTime.isNegative() && !autocommitTime.isZero(),
-                AUTOCOMMIT_TIME + " must be positive: " + autocommitTime);
-            Objects.requireNonNull(waitPolicy, WAIT_POLICY);
-            Objects.requireNonNull(writeTimeout, WRITE_TIMEOUT);
-            require(!writeTimeout.isNegative(), WRITE_TIMEOUT + " must not be negative: " + writeTimeout);
-            Objects.requireNonNull(flushPolicy, FLUSH_POLICY);
-            Objects.requireNonNull(maxAge, MAX_AGE);
-            require(maxAge.isZero() || maxAge.compareTo(MAX_AGE_MIN) >= 0,
-                MAX_AGE + " must be 0 (off) or at least " + MAX_AGE_MIN.toMillis() + " ms: " + maxAge);
-            Objects.requireNonNull(pause, PAUSE);
-            require(!pause.isNegative(), PAUSE + " must not be negative: " + pause);
-            Objects.requireNonNull(writebackPipeline, WRITEBACK_PIPELINE);
-            Objects.requireNonNull(pmemBackend, PMEM_BACKEND);
-            requireAvailable(writebackPipeline::requireAvailable);
-            requireAvailable(pmemBackend::requireAvailable);
-            Objects.requireNonNull(clock, "clock");
-            final long regionBytes = cacheSize - startOffset;
-            require(regionBytes > 0 && CacheLayout.blocksThatFit(regionBytes, blockSize) >= 1,
-                CACHE_SIZE + " of " + cacheSize + " bytes (from offset " + startOffset
-                    + ") is smaller than the cache metadata plus one block of " + blockSize + " bytes");
-            require(CacheLayout.blocksThatFit(regionBytes, blockSize) <= Integer.MAX_VALUE,
-                CACHE_SIZE + " of " + cacheSize + " bytes holds more than 2^31-1 blocks of " + blockSize);
-            return new WriteCacheConfig(this);
+            final WriteCacheConfig config = new WriteCacheConfig(v, Objects.requireNonNull(clock, "clock"));
+            SettingsAgree.check(config);
+            return config;
         }
 
-        /** A selected implementation whose artifact is missing is a configuration error, named before anything runs. */
-        private static void requireAvailable(final Runnable check) {
-            try {
-                check.run();
-            } catch (final IllegalStateException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-        }
-
-        private static void require(final boolean ok, final String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
+        private static <T> String problem(final Setting<T> s, final Object value) {
+            return s.problem(s.cast(value));
         }
     }
 }

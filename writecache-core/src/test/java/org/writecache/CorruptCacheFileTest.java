@@ -201,7 +201,7 @@ class CorruptCacheFileTest {
     void formattingOverAValidCacheNeedsForce() throws IOException {
         final WriteCacheConfig cfg = cacheWithData();
         final IOException e = assertThrows(IOException.class, () -> WriteCache.format(cfg).close());
-        assertTrue(e.getMessage().contains(WriteCacheConfig.FORCE_FORMAT), e.getMessage());
+        assertTrue(e.getMessage().contains(Settings.FORCE_FORMAT.name()), e.getMessage());
         try (WriteCache c = WriteCache.open(cfg)) {
             assertEquals(5, c.status().dirtyBlocks(), "the refused format left the cache alone");
         }

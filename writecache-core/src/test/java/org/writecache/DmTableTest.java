@@ -42,11 +42,32 @@ class DmTableTest {
         assertMessage("max_age needs a value", "writecache p /b /c 4096 1 max_age");
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> DmTable.parse("writecache p /b /c 4096 2 max_age 5").build());
-        assertTrue(e.getMessage().contains(WriteCacheConfig.MAX_AGE) && e.getMessage().contains("PT0.005S"),
+        assertTrue(e.getMessage().contains(Settings.MAX_AGE.name()) && e.getMessage().contains("5ms"),
             e.getMessage());
         final IllegalArgumentException low = assertThrows(IllegalArgumentException.class,
             () -> DmTable.parse("writecache p /b /c 4096 4 high_watermark 30 low_watermark 40").build());
         assertTrue(low.getMessage().contains("(40)"), low.getMessage());
+    }
+
+    @Test
+    void numbersTooLargeForTheirSettingAreNamedNotOverflowed() {
+        assertMessage("start_sector is too large: '99999999999999999'",
+            "writecache p /b /c 4096 2 start_sector 99999999999999999");
+        assertMessage("writeback_jobs is too large: '4294967296'", "writecache p /b /c 4096 2 writeback_jobs 4294967296");
+        final IllegalArgumentException time = assertThrows(IllegalArgumentException.class,
+            () -> DmTable.parse("writecache p /b /c 4096 2 autocommit_time " + Long.MAX_VALUE).build());
+        assertTrue(time.getMessage().contains(Settings.AUTOCOMMIT_TIME.name())
+            && time.getMessage().contains(Units.MAX_DURATION_TEXT), time.getMessage());
+    }
+
+    @Test
+    void aLineAppliedToABuilderKeepsWhatTheLineDoesNotSay() {
+        final WriteCacheConfig c = DmTable.parse("writecache p /b /c 512 1 fua",
+            WriteCacheConfig.builder().writebackJobs(7).cacheSize(1 << 20)).build();
+        assertEquals(7, c.writebackJobs());
+        assertEquals(1 << 20, c.cacheSize());
+        assertEquals(512, c.blockSize());
+        assertTrue(c.writebackFua());
     }
 
     private static void assertMessage(final String expected, final String line) {

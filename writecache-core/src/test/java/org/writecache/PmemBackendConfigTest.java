@@ -22,10 +22,10 @@ class PmemBackendConfigTest {
     void propertySelectsTheBackendAndBadNamesAreNamed() {
         final WriteCacheConfig.Builder b = WriteCacheConfig.builder().cacheFile(files.cacheFile());
         assertEquals(PmemBackend.FFM, b.build().pmemBackend());
-        assertEquals(PmemBackend.FFM, b.set(WriteCacheConfig.PMEM_BACKEND, " Ffm ").build().pmemBackend());
-        assertEquals("ffm", b.build().toProperties().get(WriteCacheConfig.PMEM_BACKEND));
+        assertEquals(PmemBackend.FFM, b.set(Settings.PMEM_BACKEND.name(), " Ffm ").build().pmemBackend());
+        assertEquals("ffm", b.build().toProperties().get(Settings.PMEM_BACKEND.name()));
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> WriteCacheConfig.builder().set(WriteCacheConfig.PMEM_BACKEND, "pmdk"));
+            () -> WriteCacheConfig.builder().set(Settings.PMEM_BACKEND.name(), "pmdk"));
         assertTrue(e.getMessage().contains("'pmdk'"), e.getMessage());
     }
 
@@ -34,11 +34,11 @@ class PmemBackendConfigTest {
         // This module's tests run with neither writecache-chronicle nor writecache-disruptor on the class path.
         final WriteCacheConfig.Builder b = WriteCacheConfig.builder().cacheFile(files.cacheFile());
         final IllegalArgumentException chronicle = assertThrows(IllegalArgumentException.class,
-            () -> b.set(WriteCacheConfig.PMEM_BACKEND, "chronicle").build());
+            () -> b.set(Settings.PMEM_BACKEND.name(), "chronicle").build());
         assertTrue(chronicle.getMessage().contains("org.writecache:writecache-chronicle"), chronicle.getMessage());
-        b.set(WriteCacheConfig.PMEM_BACKEND, "ffm");
+        b.set(Settings.PMEM_BACKEND.name(), "ffm");
         final IllegalArgumentException disruptor = assertThrows(IllegalArgumentException.class,
-            () -> b.set(WriteCacheConfig.WRITEBACK_PIPELINE, "disruptor").build());
+            () -> b.set(Settings.WRITEBACK_PIPELINE.name(), "disruptor").build());
         assertTrue(disruptor.getMessage().contains("org.writecache:writecache-disruptor"), disruptor.getMessage());
     }
 

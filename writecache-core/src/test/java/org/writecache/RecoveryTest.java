@@ -140,7 +140,7 @@ class RecoveryTest {
     void aFileThatIsNotACacheIsRejectedAndAValidOneIsNotFormattedOverWithoutForce() throws IOException {
         final WriteCacheConfig cfg = formatted();
         final IOException again = assertThrows(IOException.class, () -> WriteCache.format(cfg));
-        assertTrue(again.getMessage().contains(WriteCacheConfig.FORCE_FORMAT), again.getMessage());
+        assertTrue(again.getMessage().contains(Settings.FORCE_FORMAT.name()), again.getMessage());
         WriteCache.format(cfg.toBuilder().forceFormat(true).build()).close();
         final Path junk = files.cacheFile();
         java.nio.file.Files.write(junk, new byte[8192]);

@@ -17,7 +17,7 @@ class WriteCacheConfigTest {
         return WriteCacheConfig.builder().cacheFile(Path.of("/dev/shm/x")).backingFile(Path.of("/tmp/y"));
     }
 
-    private static void rejects(final WriteCacheConfig.Builder b, final String... mustMention) {
+    static void rejects(final WriteCacheConfig.Builder b, final String... mustMention) {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
         for (final String m : mustMention) {
             assertTrue(e.getMessage().contains(m), "'" + e.getMessage() + "' should mention " + m);
@@ -36,18 +36,18 @@ class WriteCacheConfigTest {
 
     @Test
     void everyBadValueIsNamed() {
-        rejects(WriteCacheConfig.builder(), WriteCacheConfig.CACHE_FILE);
-        rejects(valid().blockSize(1000), WriteCacheConfig.BLOCK_SIZE, "1000");
-        rejects(valid().blockSize(131072), WriteCacheConfig.BLOCK_SIZE, "131072");
-        rejects(valid().highWatermark(101), WriteCacheConfig.HIGH_WATERMARK, "101");
-        rejects(valid().lowWatermark(-1), WriteCacheConfig.LOW_WATERMARK, "-1");
-        rejects(valid().highWatermark(40).lowWatermark(60), WriteCacheConfig.LOW_WATERMARK, "60", "40");
-        rejects(valid().writebackJobs(0), WriteCacheConfig.WRITEBACK_JOBS, "0");
-        rejects(valid().autocommitBlocks(0), WriteCacheConfig.AUTOCOMMIT_BLOCKS, "0");
-        rejects(valid().autocommitTime(Duration.ZERO), WriteCacheConfig.AUTOCOMMIT_TIME);
-        rejects(valid().startOffset(100), WriteCacheConfig.START_OFFSET, "100");
-        rejects(valid().cacheSize(4096), WriteCacheConfig.CACHE_SIZE, "4096", "metadata");
-        rejects(valid().writeTimeout(Duration.ofMillis(-1)), WriteCacheConfig.WRITE_TIMEOUT);
+        rejects(WriteCacheConfig.builder(), Settings.CACHE_FILE.name());
+        rejects(valid().blockSize(1000), Settings.BLOCK_SIZE.name(), "1000");
+        rejects(valid().blockSize(131072), Settings.BLOCK_SIZE.name(), "131072");
+        rejects(valid().highWatermark(101), Settings.HIGH_WATERMARK.name(), "101");
+        rejects(valid().lowWatermark(-1), Settings.LOW_WATERMARK.name(), "-1");
+        rejects(valid().highWatermark(40).lowWatermark(60), Settings.LOW_WATERMARK.name(), "60", "40");
+        rejects(valid().writebackJobs(0), Settings.WRITEBACK_JOBS.name(), "0");
+        rejects(valid().autocommitBlocks(0), Settings.AUTOCOMMIT_BLOCKS.name(), "0");
+        rejects(valid().autocommitTime(Duration.ZERO), Settings.AUTOCOMMIT_TIME.name());
+        rejects(valid().startOffset(100), Settings.START_OFFSET.name(), "100");
+        rejects(valid().cacheSize(4096), Settings.CACHE_SIZE.name(), "4096", "metadata");
+        rejects(valid().writeTimeout(Duration.ofMillis(-1)), Settings.WRITE_TIMEOUT.name());
     }
 
     @Test

@@ -12,6 +12,6 @@ class DisruptorAvailableTest {
     void theServiceEntryMakesThePipelineSelectable() {
         assertTrue(WritebackPipeline.Kind.DISRUPTOR.isAvailable());
         assertEquals(WritebackPipeline.Kind.DISRUPTOR, WriteCacheConfig.builder().cacheFile(java.nio.file.Path.of("x"))
-            .set(WriteCacheConfig.WRITEBACK_PIPELINE, "disruptor").build().writebackPipeline());
+            .set(Settings.WRITEBACK_PIPELINE.name(), "disruptor").build().writebackPipeline());
     }
 }

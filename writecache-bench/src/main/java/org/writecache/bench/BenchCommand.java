@@ -18,10 +18,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.writecache.CacheStatus;
+import org.writecache.Settings;
+import org.writecache.Units;
 import org.writecache.WaitPolicy;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
 import org.writecache.bench.baseline.Baselines;
+import org.writecache.bench.cli.SettingOptions;
 import org.writecache.bench.harness.Measurement;
 import org.writecache.bench.harness.Progress;
 import org.writecache.bench.harness.Runner;
@@ -41,6 +44,7 @@ import org.writecache.bench.workload.Workloads;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.PmemBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -133,6 +137,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep-files", description = "Keep the cache and backing files at the end.")
     boolean keepFiles;
 
+    /** The settings every cache configuration starts from; the bench then sets what it varies. */
+    @Mixin
+    SettingOptions settings;
+
     private final PrintStream console = System.out;
 
     /** picocli's list of workload names for the help text. */
@@ -146,11 +154,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        validate();
         final long pid = ProcessHandle.current().pid();
         final Path cache = cacheFile != null ? cacheFile : Path.of("/dev/shm/writecache-bench-" + pid + ".cache");
         final Path backing = backingFile != null ? backingFile
             : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath();
+        validate(cache, backing);
         final Path baselineFile = cache.resolveSibling(cache.getFileName() + ".baseline");
         final Path openFile = cache.resolveSibling(cache.getFileName() + ".open");
         final Path dir = out != null ? out : Path.of("target", "bench-report",
@@ -252,10 +260,9 @@ public final class BenchCommand implements Callable<Integer> {
     private Measured runCase(final BenchCase c, final Path cache, final Path backing, final Runner runner)
         throws IOException {
         final Workload w = c.workload();
-        final WriteCacheConfig config = WriteCacheConfig.builder().cacheFile(cache)
-            .cacheSize(w.cacheSize(cacheSize)).backingFile(backing).backingSize(backingSize).blockSize(blockSize)
-            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).background(w.background()).forceFormat(true)
-            .prefault(true).build();
+        final WriteCacheConfig config = base(cache, backing).cacheSize(w.cacheSize(cacheSize))
+            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).background(w.background())
+            .build();
         try (WriteCache wc = WriteCache.format(config)) {
             final Shape shape = Shape.of(wc.blockSize(), wc.cacheBlocks(), wc.size() / wc.blockSize());
             w.prepare(wc, shape);
@@ -279,7 +286,7 @@ public final class BenchCommand implements Callable<Integer> {
         final List<WaitPolicy> waits = waitPolicies == null ? List.of(WaitPolicy.values())
             : waitPolicies.stream().map(WaitPolicy::parse).toList();
         final FlushPolicy primary = flushPolicies.get(0);
-        final WaitPolicy wait = WriteCacheConfig.WAIT_POLICY_DEFAULT;
+        final WaitPolicy wait = Settings.WAIT_POLICY.defaultValue();
         final PmemBackend main = backends.get(0);
         final List<BenchCase> cases = new ArrayList<>();
         for (final String name : names) {
@@ -310,7 +317,18 @@ public final class BenchCommand implements Callable<Integer> {
         return cases;
     }
 
-    private void validate() {
+    /** The settings of every case but what the case varies. */
+    private WriteCacheConfig.Builder base(final Path cache, final Path backing) {
+        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingFile(backing).backingSize(backingSize)
+            .blockSize(blockSize).forceFormat(true).prefault(true);
+    }
+
+    /** Checks every option, and the cache configurations they make, before any file is touched. */
+    private void validate(final Path cache, final Path backing) {
+        if (duration.isZero()) {
+            throw new IllegalArgumentException("--duration must be positive: " + Units.formatDuration(duration));
+        }
+        backends.forEach(b -> flushPolicies.forEach(f -> base(cache, backing).pmemBackend(b).flushPolicy(f).build()));
         if (runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1: " + runs);
         }

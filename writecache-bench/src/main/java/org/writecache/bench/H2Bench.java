@@ -15,9 +15,11 @@ import java.util.concurrent.Callable;
 
 import org.HdrHistogram.Histogram;
 import org.writecache.WriteCacheConfig;
+import org.writecache.bench.cli.SettingOptions;
 import org.writecache.bench.h2.TpcbWorkload;
 import org.writecache.h2.WriteCacheFilePath;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,11 +48,18 @@ public final class H2Bench implements Callable<Integer> {
     @Option(names = "--cache-dir", description = "Directory for the cache file: tmpfs or DAX (default: ${DEFAULT-VALUE}).")
     Path cacheDir = Path.of("/dev/shm");
 
-    @Option(names = "--cache-size", description = "Cache file size, e.g. 256m (default: ${DEFAULT-VALUE}).")
-    String cacheSize = "256m";
+    @Option(names = "--cache-size", defaultValue = "256m", converter = SizeConverter.class,
+        description = "Cache file size, e.g. 256m (default: ${DEFAULT-VALUE}).")
+    long cacheSize;
 
-    @Option(names = "--backing-size", description = "Largest database file on the cache, e.g. 8g; H2 appends, so a fast run grows its file quickly (default: ${DEFAULT-VALUE}).")
-    String backingSize = "8g";
+    @Option(names = "--backing-size", defaultValue = "8g", converter = SizeConverter.class,
+        description = "Largest database file on the cache, e.g. 8g; H2 appends, so a fast run grows its file quickly "
+            + "(default: ${DEFAULT-VALUE}).")
+    long backingSize;
+
+    /** The settings of the cache under the cached database; the bench sets its files and sizes. */
+    @Mixin
+    SettingOptions settings;
 
     @Option(names = "--seconds", description = "Measured seconds per setup and round (default: ${DEFAULT-VALUE}).")
     int seconds = 10;
@@ -103,16 +112,21 @@ public final class H2Bench implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--branches " + branches + " and --accounts " + accounts
                 + " must be at least 1");
         }
-        Files.createDirectories(dir);
+        final Path outDir = out.toAbsolutePath().getParent();
+        if (outDir != null && !Files.isDirectory(outDir)) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": its directory does not exist");
+        }
+        if (!Files.isDirectory(cacheDir)) {
+            throw new ParameterException(spec.commandLine(), "--cache-dir " + cacheDir + " is not a directory");
+        }
         final Path plainDb = dir.resolve("h2bench-plain");
         final Path ceilingDb = dir.resolve("h2bench-ceiling");
         final Path cachedDb = dir.resolve("h2bench-cached");
-        final WriteCacheConfig config = WriteCacheConfig.builder()
-            .set(WriteCacheConfig.CACHE_SIZE, cacheSize)
-            .set(WriteCacheConfig.BACKING_SIZE, backingSize)
+        final WriteCacheConfig config = settings.builder().cacheSize(cacheSize).backingSize(backingSize)
             .cacheFile(cacheDir.resolve("h2bench-cached.wc"))
             .backingFile(Path.of(cachedDb + WriteCacheFilePath.DATABASE_SUFFIX))
             .build();
+        Files.createDirectories(dir);
         WriteCacheFilePath.register(config);
         final String options = ";WRITE_DELAY=0";
         final List<Run> runs = new ArrayList<>();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
@@ -20,6 +22,11 @@ public final class JmhCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            new CommandLineOptions(args.toArray(String[]::new));
+        } catch (final CommandLineOptionException e) {
+            throw new IllegalArgumentException("bad JMH option: " + e.getMessage(), e);
+        }
         final int rff = args.indexOf("-rff");
         if (rff >= 0 && rff + 1 < args.size()) {
             final java.nio.file.Path parent = java.nio.file.Path.of(args.get(rff + 1)).toAbsolutePath().getParent();

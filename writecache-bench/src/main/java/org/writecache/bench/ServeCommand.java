@@ -3,19 +3,25 @@ package org.writecache.bench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
+import org.writecache.bench.cli.ConfigOptions;
+import org.writecache.bench.cli.CreatedFiles;
+import org.writecache.bench.cli.Errors;
 import org.writecache.nbd.NbdExport;
+import org.writecache.nbd.NbdProtocol;
 import org.writecache.nbd.NbdServer;
 import org.writecache.nbd.NbdServerLimits;
+import org.writecache.stats.CountersFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -23,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code writecache serve}: exports a cache as a network block device until SIGINT or SIGTERM, then stops the server
- * and closes the cache (which commits every acknowledged write).
+ * and closes the cache (which commits every acknowledged write). Every option is checked before the cache is opened or
+ * formatted; a serve that fails after formatting deletes the files the format created.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve a write cache over NBD (fixed newstyle) for qemu, nbdcopy, nbdinfo and fio.",
@@ -33,12 +40,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see config/writecache.properties).")
-    private Path config;
-
-    @Option(names = {"-s", "-D", "--set"}, paramLabel = "NAME=VALUE",
-        description = "Set one property, overriding the file (repeatable), e.g. -s cache.size=512m.")
-    private Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    private ConfigOptions options;
 
     @Option(names = "--format", description = "Format the cache even if the cache file exists (needs format.force "
         + "when it holds a valid cache).")
@@ -69,35 +72,26 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535: " + port);
-        }
-        final NbdServerLimits limits;
-        try {
-            limits = NbdServerLimits.defaults().withMaxConnections(maxConnections)
-                .withHandshakeTimeout(handshakeTimeout).withRequestTimeout(requestTimeout);
-        } catch (final IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        final WriteCacheConfig cfg;
-        try {
-            final WriteCacheConfig.Builder b =
-                config == null ? WriteCacheConfig.builder() : WriteCacheConfig.load(config);
-            overrides.forEach(b::set);
-            cfg = b.build();
-        } catch (final IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        final WriteCache cache = format || !Files.exists(cfg.cacheFile())
-            ? WriteCache.format(cfg) : WriteCache.open(cfg);
+        final WriteCacheConfig cfg = ConfigOptions.requireBacking(options.build());
+        final NbdServerLimits limits = validate();
+        final boolean formatting = format || !Files.exists(cfg.cacheFile());
         final NbdServer server;
-        try {
-            final NbdExport export = new NbdExport(cache, exportName);
-            server = socket != null ? NbdServer.unix(export, socket, limits)
-                : NbdServer.tcp(export, new InetSocketAddress("127.0.0.1", port), limits);
-        } catch (final IOException | RuntimeException e) {
-            cache.close();
-            throw e;
+        final WriteCache cache;
+        try (CreatedFiles created = CreatedFiles.watch(cfg.cacheFile(), cfg.backingFile(),
+            CountersFile.pathFor(cfg.cacheFile()))) {
+            cache = Errors.during((formatting ? "format" : "open") + " cache file " + cfg.cacheFile(),
+                cfg.cacheFile(), () -> formatting ? WriteCache.format(cfg) : WriteCache.open(cfg));
+            try {
+                final NbdExport export = new NbdExport(cache, exportName);
+                server = socket != null
+                    ? Errors.during("listen on socket " + socket, socket, () -> NbdServer.unix(export, socket, limits))
+                    : Errors.during("listen on 127.0.0.1:" + port, null,
+                        () -> NbdServer.tcp(export, new InetSocketAddress("127.0.0.1", port), limits));
+            } catch (final IOException | RuntimeException e) {
+                cache.close();
+                throw e;
+            }
+            created.keep();
         }
         final Thread stop = Thread.ofPlatform().unstarted(() -> shutdown(server, cache));
         Runtime.getRuntime().addShutdownHook(stop);
@@ -105,7 +99,36 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("serving " + cache.size() + " bytes in blocks of " + cache.blockSize() + " at " + server.uri());
         out.flush();
         server.awaitClose();
-        return 0;
+        return Errors.OK;
+    }
+
+    /**
+     * Everything that can be checked without the cache, checked before the cache is touched.
+     *
+     * @return the server's limits.
+     */
+    private NbdServerLimits validate() {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535: " + port);
+        }
+        if (exportName.getBytes(StandardCharsets.UTF_8).length > NbdProtocol.MAX_NAME_LENGTH) {
+            throw new ParameterException(spec.commandLine(), "--export: the name is longer than "
+                + NbdProtocol.MAX_NAME_LENGTH + " bytes");
+        }
+        if (socket != null && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ParameterException(spec.commandLine(), "--socket " + socket + " already exists; remove it or "
+                + "choose another");
+        }
+        if (socket != null && socket.toAbsolutePath().getParent() != null
+            && !Files.isDirectory(socket.toAbsolutePath().getParent())) {
+            throw new ParameterException(spec.commandLine(), "--socket " + socket + ": its directory does not exist");
+        }
+        try {
+            return NbdServerLimits.defaults().withMaxConnections(maxConnections)
+                .withHandshakeTimeout(handshakeTimeout).withRequestTimeout(requestTimeout);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     private static void shutdown(final NbdServer server, final WriteCache cache) {

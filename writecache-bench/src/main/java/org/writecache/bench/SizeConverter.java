@@ -1,35 +1,26 @@
 package org.writecache.bench;
 
-import java.util.Locale;
-
+import org.writecache.Units;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
-/** Parses sizes such as {@code 4096}, {@code 128m} or {@code 1g} (k, m, g, t are powers of 1024). */
+/**
+ * Reads a positive size option with the one size parser of the project ({@link Units#parseSize}): {@code 4096},
+ * {@code 128m}, {@code 4KiB}, {@code 1.5g}.
+ */
 public final class SizeConverter implements ITypeConverter<Long> {
 
     @Override
     public Long convert(final String value) {
-        return parse(value);
-    }
-
-    /** @throws IllegalArgumentException naming the value if it is not a positive size. */
-    public static long parse(final String value) {
-        final String t = value.trim().toLowerCase(Locale.ROOT);
-        final int shift = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            case 't' -> 40;
-            default -> 0;
-        };
+        final long bytes;
         try {
-            final long n = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1));
-            if (n <= 0 || n > (Long.MAX_VALUE >> shift)) {
-                throw new IllegalArgumentException("size must be positive and fit in 63 bits: '" + value + "'");
-            }
-            return n << shift;
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("not a size (a number with optional k/m/g/t): '" + value + "'", e);
+            bytes = Units.parseSize(value);
+        } catch (final IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
+        if (bytes == 0) {
+            throw new TypeConversionException("size must be positive: '" + value + "'");
+        }
+        return bytes;
     }
 }

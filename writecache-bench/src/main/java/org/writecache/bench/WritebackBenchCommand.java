@@ -19,6 +19,7 @@ import org.writecache.format.CacheLayout;
 import org.writecache.writeback.WritebackPipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -30,6 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "writeback-bench", mixinStandardHelpOptions = true,
     description = "Time writing back a full cache with each writeback pipeline; results appended to --out.")
 public final class WritebackBenchCommand implements Callable<Integer> {
+    /** Most blocks: the device holds 8 times as many, indexed by int. */
+    static final int MAX_BLOCKS = Integer.MAX_VALUE / 8;
+
     @Option(names = "--blocks", description = "Dirty 4 KiB blocks written back per round (default ${DEFAULT-VALUE}).")
     int blocks = 8192;
 
@@ -74,10 +78,26 @@ public final class WritebackBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         final int bs = 4096;
+        if (blocks < 1 || blocks > MAX_BLOCKS) {
+            throw new ParameterException(spec.commandLine(), "--blocks must be from 1 to " + MAX_BLOCKS + ": "
+                + blocks);
+        }
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be at least 1: " + rounds);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ParameterException(spec.commandLine(), "--dir " + dir + " is not a directory");
+        }
         final long deviceBlocks = (long) blocks * 8;
         final Path cache = Path.of("/dev/shm", "writecache-bench-" + ProcessHandle.current().pid() + ".wc");
         final Path backing = dir.resolve("writecache-bench-" + ProcessHandle.current().pid() + ".img");
-        final long cacheSize = CacheLayout.regionSize(blocks + blocks / 8 + 16, bs);
+        final WriteCacheConfig.Builder base = WriteCacheConfig.builder().cacheFile(cache)
+            .cacheSize(CacheLayout.regionSize(blocks + blocks / 8 + 16, bs)).backingFile(backing)
+            .backingSize(deviceBlocks * bs).writebackJobs(jobs).background(false).forceFormat(true).highWatermark(100)
+            .lowWatermark(100).autocommitBlocks(Integer.MAX_VALUE);
+        for (final WritebackPipeline.Kind kind : WritebackPipeline.Kind.values()) {
+            base.writebackPipeline(kind).build();
+        }
         final long[] targets = targets(deviceBlocks);
         final List<String> lines = new ArrayList<>();
         final PrintWriter console = spec.commandLine().getOut();
@@ -88,10 +108,7 @@ public final class WritebackBenchCommand implements Callable<Integer> {
                     java.util.Collections.reverse(order);
                 }
                 for (final WritebackPipeline.Kind kind : order) {
-                    final WriteCacheConfig config = WriteCacheConfig.builder().cacheFile(cache).cacheSize(cacheSize)
-                        .backingFile(backing).backingSize(deviceBlocks * bs).writebackJobs(jobs)
-                        .writebackPipeline(kind).background(false).forceFormat(true).highWatermark(100)
-                        .lowWatermark(100).autocommitBlocks(Integer.MAX_VALUE).build();
+                    final WriteCacheConfig config = base.writebackPipeline(kind).build();
                     final double seconds = once(config, targets, bs);
                     final String line = String.format(Locale.ROOT,
                         "pipeline=%s round=%d blocks=%d jobs=%d pattern=%s seconds=%.4f blocks_per_s=%.0f MB_per_s=%.1f",

@@ -11,16 +11,23 @@ package org.writecache.freelist;
  */
 final class Swait implements WaitStrategy {
     @Override
-    public void onFree(final FreeList list, final int block) {
-        list.pushLocked(block);
-        final Waiter head = list.firstWaiter();
-        if (head != null) {
-            list.wake(head);
-        }
+    public boolean barging() {
+        return true;
     }
 
     @Override
-    public void onWokenNotConsumed(final FreeList list) {
+    public void onFree(final FreeList list, final int block) {
+        list.pushShared(block);
+        list.wakeHead();
+    }
+
+    @Override
+    public void onWokenReturned(final FreeList list, final boolean consumed) {
         // The bug this policy reproduces: the wakeup is swallowed.
+    }
+
+    @Override
+    public void requeue(final FreeList list, final Waiter w) {
+        list.queueLast(w);
     }
 }

@@ -1,21 +1,35 @@
 package org.writecache.freelist;
 
 /**
- * The wake-up rule of one {@link org.writecache.WaitPolicy}: where a freed block goes, who is woken, and what happens
- * when a woken waiter does not consume. Every method is called with the freelist's monitor held.
+ * The wake-up rule of one {@link org.writecache.WaitPolicy}: where a freed block goes, who is woken, what a woken
+ * waiter passes on when it comes back, and where one that still cannot be served queues again. Runs only on the
+ * freelist's slow path, with its lock held; the fast path (blocks free, nobody waiting) never reaches it.
  */
 interface WaitStrategy {
     /**
-     * Places a freed block: on the shared list ({@link FreeList#pushLocked}) or straight into a waiter's hand
-     * ({@link Waiter#grant}), and wakes whoever the policy wakes ({@link FreeList#wake}).
+     * @return true if a newcomer may take shared blocks while others wait (barging); false if freed blocks are
+     *         reserved for waiters, which lets the fast path refuse without the lock whenever anyone waits.
+     */
+    boolean barging();
+
+    /**
+     * Places a freed block: on the shared list ({@link FreeList#pushShared}) or straight into a waiter's hand
+     * ({@link FreeList#grant}), and wakes whoever the policy wakes ({@link FreeList#wake}).
      */
     void onFree(FreeList list, int block);
 
     /**
-     * A waiter that had been woken stopped waiting without consuming blocks (need met another way, cancelled by
-     * timeout, interrupt or close, or too few blocks for its need). It is no longer queued when this is called.
+     * A woken waiter came back, took its blocks ({@code consumed}) or not (need met another way, cancelled by timeout,
+     * interrupt or close, or too few blocks), and its promise has just been released: pass on whatever it leaves.
+     * Called whenever a woken waiter comes back, also when it took fewer blocks than it was promised.
      */
-    void onWokenNotConsumed(FreeList list);
+    void onWokenReturned(FreeList list, boolean consumed);
+
+    /**
+     * {@code w} was woken, came back, and still cannot be served: queue it again ({@link FreeList#queueLast} or
+     * {@link FreeList#queueInArrivalOrder}), deciding what it keeps in hand.
+     */
+    void requeue(FreeList list, Waiter w);
 
     /** {@code w} has just been queued wanting {@link Waiter#needed} blocks; by default nothing happens. */
     default void onQueued(final FreeList list, final Waiter w) {

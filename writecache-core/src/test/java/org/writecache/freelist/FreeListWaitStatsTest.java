@@ -15,6 +15,7 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.writecache.Settings;
 import org.writecache.WaitPolicy;
 import org.writecache.WriteCacheConfig;
 
@@ -38,7 +39,11 @@ class FreeListWaitStatsTest {
     };
 
     private WaitStats runScenario(final WaitPolicy policy) {
-        final FreeList list = new FreeList(2, policy, noParking, () -> now);
+        return runScenario(policy, true);
+    }
+
+    private WaitStats runScenario(final WaitPolicy policy, final boolean record) {
+        final FreeList list = new FreeList(2, policy, noParking, () -> now, record);
         final int[] out = new int[1];
         final Waiter a = new Waiter(Thread.currentThread());
         final Waiter b = new Waiter(Thread.currentThread());
@@ -76,6 +81,17 @@ class FreeListWaitStatsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(WaitPolicy.class)
+    void withRecordingOffNothingIsRecordedAndTheListWorksTheSame(final WaitPolicy policy) {
+        final WaitStats s = runScenario(policy, false);
+        assertEquals(new WaitStats(policy, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s);
+        assertFalse(WriteCacheConfig.builder().cacheFile(Path.of("cache.wc")).cacheSize(1 << 20)
+            .set(Settings.FREELIST_STATS.name(), "false").build().freeListStats());
+        assertEquals("true", WriteCacheConfig.builder().cacheFile(Path.of("cache.wc")).cacheSize(1 << 20).build()
+            .toProperties().get(Settings.FREELIST_STATS.name()));
+    }
+
     @Test
     void waitsAndBlipsAreRecordedAsJfrEvents() throws Exception {
         final Path file = Files.createTempFile("freelist", ".jfr");
@@ -103,7 +119,7 @@ class FreeListWaitStatsTest {
     void policiesParseFromConfigurationAndBadNamesAreNamed() {
         for (final WaitPolicy p : WaitPolicy.values()) {
             assertEquals(p, WriteCacheConfig.builder().cacheFile(Path.of("cache.wc")).cacheSize(1 << 20)
-                .set(WriteCacheConfig.WAIT_POLICY, p.label()).build().waitPolicy());
+                .set(Settings.WAIT_POLICY.name(), p.label()).build().waitPolicy());
         }
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> WaitPolicy.parse("wake-some"));

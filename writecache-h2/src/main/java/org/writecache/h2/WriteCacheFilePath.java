@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.h2.message.DbException;
 import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
+import org.writecache.Settings;
 import org.writecache.WriteCacheConfig;
 import org.writecache.channel.WriteCacheFileChannel;
 
@@ -62,7 +63,7 @@ public final class WriteCacheFilePath extends FilePathWrapper {
         Objects.requireNonNull(config, "config");
         final Path file = key(config.backingFile());
         if (!file.getFileName().toString().endsWith(DATABASE_SUFFIX)) {
-            throw new IllegalArgumentException(WriteCacheConfig.BACKING_FILE + " " + file + " is not an H2 database"
+            throw new IllegalArgumentException(Settings.BACKING_FILE + " " + file + " is not an H2 database"
                 + " file: it must end in " + DATABASE_SUFFIX);
         }
         final CachedDatabase existing = DATABASES.putIfAbsent(file, new CachedDatabase(config));
@@ -92,7 +93,7 @@ public final class WriteCacheFilePath extends FilePathWrapper {
 
     private static Path key(final Path file) {
         if (file == null) {
-            throw new IllegalArgumentException(WriteCacheConfig.BACKING_FILE + " is required: it names the H2"
+            throw new IllegalArgumentException(Settings.BACKING_FILE + " is required: it names the H2"
                 + " database file");
         }
         return file.toAbsolutePath().normalize();
@@ -112,7 +113,7 @@ public final class WriteCacheFilePath extends FilePathWrapper {
         final CachedDatabase db = DATABASES.get(key(Path.of(file)));
         if (db == null) {
             throw new IllegalStateException("no cache is registered for H2 database file " + file
-                + ": call WriteCacheFilePath.register(config) with " + WriteCacheConfig.BACKING_FILE + "=" + file);
+                + ": call WriteCacheFilePath.register(config) with " + Settings.BACKING_FILE + "=" + file);
         }
         return db;
     }

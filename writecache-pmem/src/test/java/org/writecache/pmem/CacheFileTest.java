@@ -154,10 +154,11 @@ class CacheFileTest {
         assertEquals(PmemBackend.CHRONICLE, PmemBackend.parse(" chronicle "));
         assertEquals(PmemBackend.FFM, PmemBackend.parse("FFM"));
         assertEquals(FlushPolicy.FENCE_ONLY, FlushPolicy.parse("fence_only"));
+        assertEquals(FlushPolicy.FENCE_ONLY, FlushPolicy.parse("Fence-Only"), "the spelling toProperties writes");
         assertMentions(assertThrows(IllegalArgumentException.class, () -> PmemBackend.parse("unsafe")),
-            "'unsafe'", "FFM, CHRONICLE");
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> PmemBackend.parse(null)), "null", "FFM");
+            "'unsafe'", "ffm, chronicle");
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> PmemBackend.parse(null)), "null", "ffm");
         assertMentions(assertThrows(IllegalArgumentException.class, () -> FlushPolicy.parse("fsync")),
-            "flush policy", "'fsync'", "AUTO, SYNC, MSYNC, FENCE_ONLY");
+            "flush policy", "'fsync'", "auto, sync, msync, fence-only");
     }
 }

@@ -1,5 +1,6 @@
 package org.writecache.bench.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
@@ -18,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
         + "Exits 1 if anything is wrong.")
 public final class CheckCommand implements Callable<Integer> {
     /** Exit status when the cache has problems. */
-    public static final int PROBLEMS = 1;
+    public static final int PROBLEMS = Errors.PROBLEMS;
 
     @Mixin
     ConfigOptions options;
@@ -30,20 +31,25 @@ public final class CheckCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
         final WriteCacheConfig config = options.build();
         final PrintWriter out = spec.commandLine().getOut();
         final ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "check", quiet);
         final CacheInspector.Report r;
         try {
-            r = CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { },
-                (done, total) -> bar.update(done, total, done + " of " + total + " entries"));
-        } catch (final CorruptCacheException e) {
+            r = Errors.during("check cache file " + config.cacheFile(), config.cacheFile(),
+                () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { },
+                    (done, total) -> bar.update(done, total, done + " of " + total + " entries")));
+        } catch (final IOException e) {
+            if (e.getCause() instanceof CorruptCacheException bad) {
+                bar.finish();
+                out.println(config.cacheFile() + ": BAD: " + bad.getMessage());
+                return PROBLEMS;
+            }
+            throw e;
+        } finally {
             bar.finish();
-            out.println(config.cacheFile() + ": BAD: " + e.getMessage());
-            return PROBLEMS;
         }
-        bar.finish();
         out.printf("%s: %d blocks of %d bytes, device %d bytes, seq %d%n", config.cacheFile(), r.blocks(),
             r.blockSize(), r.deviceSize(), r.seqCount());
         out.printf("entries: %d free, %d committed (%d dirty blocks, %d older duplicates), %d uncommitted%n",

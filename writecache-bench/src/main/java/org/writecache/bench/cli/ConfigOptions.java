@@ -1,22 +1,19 @@
 package org.writecache.bench.cli;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.writecache.DmTable;
+import org.writecache.Settings;
 import org.writecache.WriteCacheConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The configuration options every subcommand takes: a properties file, a dm-style table line, and per-setting
- * options, applied in that order (later ones win). Sizes and durations take the units of the properties file.
+ * The configuration options of every command that works on a cache: a properties file, a dm-style table line,
+ * shortcuts for the files and sizes, and single settings by property name, applied in that order (later ones win).
+ * Sizes and durations take the forms of the properties file.
  */
 public final class ConfigOptions {
-    @Option(names = "--config", paramLabel = "<properties>",
-        description = "Properties file with the settings (see config/writecache.properties).")
-    Path config;
+    @Mixin
+    SettingOptions settings;
 
     @Option(names = "--table", paramLabel = "<line>",
         description = "A dm-writecache table line: 'writecache p <backing> <cache> <block_size> <#opts> [opts...]'.")
@@ -28,46 +25,53 @@ public final class ConfigOptions {
     @Option(names = "--cache-size", paramLabel = "<size>", description = "Cache file size when formatting (cache.size).")
     String cacheSize;
 
-    @Option(names = "--backing-file", paramLabel = "<file>", description = "Backing file (backing.file).")
+    @Option(names = "--backing-file", paramLabel = "<location>",
+        description = "Backing file, or a URI a provider accepts (backing.file).")
     String backingFile;
 
-    @Option(names = "--backing-size", paramLabel = "<size>", description = "Backing size, 0 for its length.")
+    @Option(names = "--backing-size", paramLabel = "<size>", description = "Backing size, 0 for its length "
+        + "(backing.size).")
     String backingSize;
 
     @Option(names = "--block-size", paramLabel = "<bytes>", description = "Block size (block.size).")
     String blockSize;
 
-    @Option(names = {"-D", "-s", "--set"}, paramLabel = "<name=value>",
-        description = "Any setting by its property name, e.g. -D writeback.jobs=256. Repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
-    /** @return a builder holding the file, the table line and then every option given. */
-    public WriteCacheConfig.Builder builder() throws IOException {
-        WriteCacheConfig.Builder b = config == null ? WriteCacheConfig.builder() : WriteCacheConfig.load(config);
+    /**
+     * @return a builder holding the file, the table line, the shortcuts and then every {@code --set}.
+     * @throws IllegalArgumentException naming the option, setting or value that is wrong.
+     */
+    public WriteCacheConfig.Builder builder() {
+        final WriteCacheConfig.Builder b = settings.loadFile();
         if (table != null) {
-            final WriteCacheConfig fromTable = DmTable.parse(table).build();
-            final Map<String, String> defaults =
-                WriteCacheConfig.builder().cacheFile(fromTable.cacheFile()).build().toProperties();
-            for (final Map.Entry<String, String> e : fromTable.toProperties().entrySet()) {
-                if (e.getKey().equals(WriteCacheConfig.CACHE_FILE) || !e.getValue().equals(defaults.get(e.getKey()))) {
-                    b.set(e.getKey(), e.getValue());
-                }
+            try {
+                DmTable.parse(table, b);
+            } catch (final IllegalArgumentException e) {
+                throw new IllegalArgumentException("--table: " + e.getMessage(), e);
             }
         }
-        set(b, WriteCacheConfig.CACHE_FILE, cacheFile);
-        set(b, WriteCacheConfig.CACHE_SIZE, cacheSize);
-        set(b, WriteCacheConfig.BACKING_FILE, backingFile);
-        set(b, WriteCacheConfig.BACKING_SIZE, backingSize);
-        set(b, WriteCacheConfig.BLOCK_SIZE, blockSize);
-        for (final Map.Entry<String, String> e : settings.entrySet()) {
-            b = b.set(e.getKey(), e.getValue());
-        }
-        return b;
+        set(b, Settings.CACHE_FILE.name(), cacheFile);
+        set(b, Settings.CACHE_SIZE.name(), cacheSize);
+        set(b, Settings.BACKING_FILE.name(), backingFile);
+        set(b, Settings.BACKING_SIZE.name(), backingSize);
+        set(b, Settings.BLOCK_SIZE.name(), blockSize);
+        return settings.applySets(b);
     }
 
     /** @return the validated configuration. */
-    public WriteCacheConfig build() throws IOException {
+    public WriteCacheConfig build() {
         return builder().build();
+    }
+
+    /**
+     * @return the validated configuration of a command that opens the backing device.
+     * @throws IllegalArgumentException if it names no backing location.
+     */
+    public static WriteCacheConfig requireBacking(final WriteCacheConfig config) {
+        if (config.backingLocation() == null) {
+            throw new IllegalArgumentException(Settings.BACKING_FILE + " is required (--backing-file, -s "
+                + Settings.BACKING_FILE + "=..., --config or --table)");
+        }
+        return config;
     }
 
     private static void set(final WriteCacheConfig.Builder b, final String name, final String value) {

@@ -1,5 +1,6 @@
 package org.writecache.bench.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
@@ -25,16 +26,17 @@ public final class DumpCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
         final WriteCacheConfig config = options.build();
         final PrintWriter out = spec.commandLine().getOut();
         out.println("block state device_block device_offset seq");
-        final CacheInspector.Report r = CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> {
-            if (all || e.state() != CacheInspector.EntryState.FREE) {
-                out.printf("%d %s %d %d %d%n", e.block(), e.state().name().toLowerCase(java.util.Locale.ROOT),
-                    e.deviceBlock(), e.deviceBlock() < 0 ? -1 : e.deviceBlock() * config.blockSize(), e.seq());
-            }
-        }, (done, total) -> { });
+        final CacheInspector.Report r = Errors.during("read cache file " + config.cacheFile(), config.cacheFile(),
+            () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> {
+                if (all || e.state() != CacheInspector.EntryState.FREE) {
+                    out.printf("%d %s %d %d %d%n", e.block(), e.state().name().toLowerCase(java.util.Locale.ROOT),
+                        e.deviceBlock(), e.deviceBlock() < 0 ? -1 : e.deviceBlock() * config.blockSize(), e.seq());
+                }
+            }, (done, total) -> { }));
         out.printf("# %d blocks, seq %d, %d committed, %d uncommitted, %d free%n", r.blocks(), r.seqCount(),
             r.committed(), r.uncommitted(), r.free());
         return r.ok() ? 0 : CheckCommand.PROBLEMS;

@@ -1,5 +1,6 @@
 package org.writecache.bench.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -26,21 +27,26 @@ public final class FlushCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
-        final WriteCacheConfig config = options.builder().background(false).build();
+    public Integer call() throws IOException {
+        final WriteCacheConfig config = ConfigOptions.requireBacking(options.builder().background(false).build());
         final PrintWriter out = spec.commandLine().getOut();
         final ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "flush", quiet);
-        try (WriteCache cache = WriteCache.open(config)) {
+        try (WriteCache cache = Errors.during("open cache file " + config.cacheFile(), config.cacheFile(),
+            () -> WriteCache.open(config))) {
             final long dirty = cache.status().dirtyBlocks();
             final long start = System.nanoTime();
-            final long n = cache.writeback((left, bytes, done, rate) -> bar.update(done, done + left,
-                String.format(Locale.ROOT, "%d blocks left, %.1f MB/s", left, rate / 1e6)));
+            final long n = Errors.during("write back cache file " + config.cacheFile() + " to "
+                + config.backingLocation(), config.cacheFile(), () -> cache.writeback((left, bytes, done, rate) ->
+                bar.update(done, done + left, String.format(Locale.ROOT, "%d blocks left, %.1f MB/s", left,
+                    rate / 1e6))));
             bar.finish();
             final double seconds = (System.nanoTime() - start) / 1e9;
             out.printf(Locale.ROOT, "flushed %s: %d of %d dirty blocks written back (%d bytes) in %.3f s; "
                     + "%d dirty now%n", config.cacheFile(), n, dirty, n * cache.blockSize(), seconds,
                 cache.status().dirtyBlocks());
+        } finally {
+            bar.finish();
         }
-        return 0;
+        return Errors.OK;
     }
 }

@@ -14,6 +14,7 @@ public final class ProgressBar {
     private final String label;
     private final boolean quiet;
     private int lastPercent = -1;
+    private boolean open;
 
     /**
      * @param out   where to draw (the command's error stream)
@@ -33,17 +34,19 @@ public final class ProgressBar {
             return;
         }
         lastPercent = percent;
+        open = true;
         final int filled = percent * WIDTH / 100;
         out.print(String.format(Locale.ROOT, "\r%s [%s%s] %3d%% %s", label, "=".repeat(filled),
             " ".repeat(WIDTH - filled), percent, suffix));
         out.flush();
     }
 
-    /** Ends the bar's line. */
+    /** Ends the bar's line, if one is drawn; calling it again does nothing. */
     public void finish() {
-        if (!quiet && lastPercent >= 0) {
+        if (open) {
             out.println();
             out.flush();
+            open = false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.writecache.bench.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +35,13 @@ public final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
         final WriteCacheConfig config = options.build();
         final PrintWriter out = spec.commandLine().getOut();
         final Path counters = CountersFile.pathFor(config.cacheFile());
         if (Files.exists(counters)) {
-            final CountersFile.Snapshot s = CountersFile.read(counters);
+            final CountersFile.Snapshot s = Errors.during("read counters file " + counters, counters,
+                () -> CountersFile.read(counters));
             if (s.alive()) {
                 out.println(dmLine(s));
                 if (!dmOnly) {
@@ -52,8 +54,8 @@ public final class StatusCommand implements Callable<Integer> {
             }
             out.println("# stale counters file of process " + s.pid() + " (no longer running): reading the file");
         }
-        final CacheInspector.Report r = CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { },
-            (done, total) -> { });
+        final CacheInspector.Report r = Errors.during("read cache file " + config.cacheFile(), config.cacheFile(),
+            () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { }, (done, total) -> { }));
         out.println((r.ok() ? 0 : 5) + " " + r.blocks() + " " + (r.free() + r.uncommitted() + r.duplicates())
             + " 0 0 0 0 0 0 0 0 0 0 0");
         if (!dmOnly) {

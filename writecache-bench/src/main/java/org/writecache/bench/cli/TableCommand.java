@@ -19,8 +19,8 @@ public final class TableCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
-        spec.commandLine().getOut().println(DmTable.format(options.build()));
-        return 0;
+    public Integer call() {
+        spec.commandLine().getOut().println(DmTable.format(ConfigOptions.requireBacking(options.build())));
+        return Errors.OK;
     }
 }

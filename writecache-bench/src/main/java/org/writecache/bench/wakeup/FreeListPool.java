@@ -9,15 +9,23 @@ import org.writecache.freelist.Parker;
 import org.writecache.freelist.WaitStats;
 import org.writecache.freelist.Waiter;
 
-/** The cache's {@link FreeList} under one {@link WaitPolicy}, driven the way the cache engine drives it. */
+/**
+ * The cache's {@link FreeList} under one {@link WaitPolicy}, driven the way the cache engine drives it: try, else
+ * queue a waiter (one per writer thread, reused), await, and on each wake-up either find the need met (end the wait,
+ * take nothing) or ask again; the wait always ends with {@code endWait}.
+ */
 final class FreeListPool implements BlockPool {
     private final WaitPolicy policy;
+    private final boolean stats;
     private final FreeList list;
+    private final ThreadLocal<Waiter> waiters;
     private volatile boolean closed;
 
-    FreeListPool(final WaitPolicy policy, final int blocks) {
+    FreeListPool(final WaitPolicy policy, final boolean stats, final int blocks) {
         this.policy = policy;
-        this.list = new FreeList(blocks, policy, Parker.LOCK_SUPPORT, new SystemNanoClock());
+        this.stats = stats;
+        this.list = new FreeList(blocks, policy, Parker.LOCK_SUPPORT, new SystemNanoClock(), stats);
+        this.waiters = ThreadLocal.withInitial(list::newWaiter);
         for (int b = 0; b < blocks; b++) {
             list.add(b);
         }
@@ -25,23 +33,23 @@ final class FreeListPool implements BlockPool {
 
     @Override
     public String name() {
-        return policy.label();
+        return stats ? policy.label() : policy.label() + " (stats off)";
     }
 
     @Override
-    public int acquire(final Random random, final double needMet) throws InterruptedException {
-        final int[] out = new int[1];
-        if (list.tryAllocate(1, out)) {
-            return out[0];
+    public int acquire(final int need, final int[] out, final Random random, final double needMet)
+        throws InterruptedException {
+        if (list.tryAllocate(need, out)) {
+            return need;
         }
-        final Waiter w = list.newWaiter();
+        final Waiter w = waiters.get();
         try {
             while (true) {
                 if (closed) {
                     return CLOSED;
                 }
-                if (list.allocate(1, w, out)) {
-                    return out[0];
+                if (list.allocate(need, w, out)) {
+                    return need;
                 }
                 list.await(w, 0);
                 if (random.nextDouble() < needMet) {
@@ -54,8 +62,8 @@ final class FreeListPool implements BlockPool {
     }
 
     @Override
-    public void release(final int block) {
-        list.release(block);
+    public void release(final int[] blocks, final int n) {
+        list.release(blocks, n);
     }
 
     @Override

@@ -6,8 +6,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import org.writecache.freelist.WaitStats;
 
 /**
- * Peer: an {@link ArrayBlockingQueue} of free block numbers. A writer whose need is met after waiting takes the block
- * and puts it straight back.
+ * Peer: an {@link ArrayBlockingQueue} of free block numbers, taken one at a time. A writer whose need is met after
+ * waiting puts back what it took.
  */
 final class QueuePool implements BlockPool {
     private static final int POISON = Integer.MIN_VALUE;
@@ -27,33 +27,43 @@ final class QueuePool implements BlockPool {
     }
 
     @Override
-    public int acquire(final Random random, final double needMet) throws InterruptedException {
-        final Integer polled = free.poll();
-        if (polled != null) {
-            return checked(polled);
+    public int acquire(final int need, final int[] out, final Random random, final double needMet)
+        throws InterruptedException {
+        boolean waited = false;
+        for (int i = 0; i < need; i++) {
+            Integer b = free.poll();
+            if (b == null) {
+                waited = true;
+                b = free.take();
+            }
+            if (b == POISON || closed) {
+                if (b != POISON) {
+                    free.add(b);
+                }
+                giveBack(out, i);
+                free.offer(POISON);
+                return CLOSED;
+            }
+            out[i] = b;
         }
-        final int b = checked(free.take());
-        if (b >= 0 && random.nextDouble() < needMet) {
-            free.add(b);
+        if (waited && random.nextDouble() < needMet) {
+            giveBack(out, need);
             return NEED_MET;
         }
-        return b;
+        return need;
     }
 
-    private int checked(final int b) {
-        if (b == POISON || closed) {
-            if (b != POISON) {
-                free.add(b);
-            }
-            free.offer(POISON);
-            return CLOSED;
+    private void giveBack(final int[] out, final int n) {
+        for (int i = 0; i < n; i++) {
+            free.add(out[i]);
         }
-        return b;
     }
 
     @Override
-    public void release(final int block) {
-        free.add(block);
+    public void release(final int[] blocks, final int n) {
+        for (int i = 0; i < n; i++) {
+            free.add(blocks[i]);
+        }
     }
 
     @Override

@@ -15,15 +15,17 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.writecache.freelist.WaitStats;
 
 /**
- * Runs one point: {@code writers} threads take blocks from a pool and hand them to a writeback-like releaser thread,
- * which returns them in batches after spinning {@code writebackNanos} per batch (a device write). Writers measure
- * their own allocation wait; CPU time comes from {@link ThreadMXBean}.
+ * Runs one point: {@code writers} threads take blocks from a pool ({@code 1} to {@code maxNeed} per allocation,
+ * uniformly) and hand them to a writeback-like releaser thread, which returns up to {@value #BATCH} at a time in one
+ * call after spinning {@code writebackNanos} per batch (a device write). Writers measure their own allocation wait;
+ * CPU time comes from {@link ThreadMXBean}.
  */
 final class Shootout {
     private static final int BATCH = 16;
     private final BlockPool pool;
     private final int writers;
     private final int blocks;
+    private final int maxNeed;
     private final long warmupNanos;
     private final long measureNanos;
     private final long writebackNanos;
@@ -33,11 +35,12 @@ final class Shootout {
     private volatile boolean stopWriters;
     private volatile boolean stopReleaser;
 
-    Shootout(final BlockPool pool, final int writers, final int blocks, final long warmupNanos,
+    Shootout(final BlockPool pool, final int writers, final int blocks, final int maxNeed, final long warmupNanos,
              final long measureNanos, final long writebackNanos, final double needMet, final long seed) {
         this.pool = pool;
         this.writers = writers;
         this.blocks = blocks;
+        this.maxNeed = maxNeed;
         this.warmupNanos = warmupNanos;
         this.measureNanos = measureNanos;
         this.writebackNanos = writebackNanos;
@@ -72,9 +75,7 @@ final class Shootout {
                 while (System.nanoTime() < until) {
                     Thread.onSpinWait();
                 }
-                for (int i = 0; i < n; i++) {
-                    pool.release(batch[i]);
-                }
+                pool.release(batch, n);
             }
         });
         for (int i = 0; i < writers; i++) {
@@ -82,24 +83,26 @@ final class Shootout {
             waits[i] = new Histogram(3);
             threads.add(Thread.ofPlatform().name("writer-" + i).start(() -> {
                 final Random random = new Random(seed + id);
+                final int[] out = new int[maxNeed];
                 started.countDown();
                 try {
                     while (!stopWriters) {
+                        final int need = maxNeed == 1 ? 1 : 1 + random.nextInt(maxNeed);
                         final long t0 = System.nanoTime();
-                        final int b = pool.acquire(random, needMet);
-                        if (b == BlockPool.CLOSED) {
+                        final int got = pool.acquire(need, out, random, needMet);
+                        if (got == BlockPool.CLOSED) {
                             return;
                         }
                         if (measuring) {
                             waits[id].recordValue(System.nanoTime() - t0);
-                            if (b == BlockPool.NEED_MET) {
+                            if (got == BlockPool.NEED_MET) {
                                 needMets[id]++;
                             } else {
                                 allocations[id]++;
                             }
                         }
-                        if (b >= 0) {
-                            while (!dirty.offer(b)) {
+                        for (int k = 0; k < got; k++) {
+                            while (!dirty.offer(out[k])) {
                                 Thread.onSpinWait();
                             }
                         }
@@ -144,7 +147,7 @@ final class Shootout {
             met += needMets[i];
         }
         final double seconds = elapsed / 1e9;
-        return new Result(pool.name(), writers, seconds, allocs, met, all.getValueAtPercentile(50),
+        return new Result(pool.name(), writers, maxNeed, seconds, allocs, met, all.getValueAtPercentile(50),
             all.getValueAtPercentile(99), all.getValueAtPercentile(99.9), all.getMaxValue(), allocs / seconds,
             allocs == 0 ? 0 : (double) cpu / allocs,
             stats == null ? -1 : stats.wakeups(), stats == null ? -1 : stats.futileWakeups(),

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -20,10 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
-import org.writecache.bench.Main;
 import org.writecache.format.CacheLayout;
 import org.writecache.stats.CountersFile;
-import picocli.CommandLine;
 
 /** Every subcommand run on a real cache file through picocli, output captured. */
 class CliTest {
@@ -33,18 +29,8 @@ class CliTest {
     private final Path backing = Path.of("target", "cli-" + System.nanoTime() + ".img").toAbsolutePath();
     private final List<Path> made = new ArrayList<>(List.of(cache, backing, CountersFile.pathFor(cache)));
 
-    /** Exit status and captured output of one run. */
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run run(final String... args) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cl = new CommandLine(new Main());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        final int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static Cli.Run run(final String... args) {
+        return Cli.run(args);
     }
 
     private String[] with(final String command, final String... more) {
@@ -69,7 +55,7 @@ class CliTest {
     @Test
     void everySubcommandHasHelp() {
         for (final String c : List.of("format", "check", "status", "flush", "dump", "table")) {
-            final Run r = run(c, "--help");
+            final Cli.Run r = run(c, "--help");
             assertEquals(0, r.exit(), c);
             assertTrue(r.out().contains("--config") && r.out().contains("Usage: writecache " + c), r.out());
         }
@@ -77,11 +63,11 @@ class CliTest {
 
     @Test
     void formatCheckDumpFlushStatusOnARealCacheFile() throws IOException {
-        final Run format = run(with("format"));
+        final Cli.Run format = run(with("format"));
         assertEquals(0, format.exit(), format.err());
         assertTrue(format.out().contains("formatted " + cache), format.out());
         assertTrue(format.err().contains("100%"), "progress bar: " + format.err());
-        assertEquals(1, run(with("format")).exit(), "a second format without --force refuses");
+        assertEquals(Errors.FAILURE, run(with("format")).exit(), "a second format without --force refuses");
 
         try (WriteCache c = WriteCache.open(config())) {
             for (int i = 0; i < 5; i++) {
@@ -89,7 +75,7 @@ class CliTest {
                 Arrays.fill(b, (byte) (i + 1));
                 c.write((long) i * BS, ByteBuffer.wrap(b), false);
             }
-            final Run running = run(with("status"));
+            final Cli.Run running = run(with("status"));
             assertEquals(0, running.exit(), running.err());
             final String[] dm = running.out().lines().findFirst().orElseThrow().split(" ");
             assertEquals(14, dm.length, running.out());
@@ -98,20 +84,20 @@ class CliTest {
             assertTrue(running.out().contains("running in process " + ProcessHandle.current().pid()));
         }
 
-        final Run check = run(with("check"));
+        final Cli.Run check = run(with("check"));
         assertEquals(0, check.exit(), check.out());
         assertTrue(check.out().contains("5 dirty blocks") && check.out().endsWith("OK\n"), check.out());
         assertTrue(check.err().contains("100%"), check.err());
 
-        final Run dump = run(with("dump"));
+        final Cli.Run dump = run(with("dump"));
         assertEquals(0, dump.exit());
         assertEquals(5, dump.out().lines().filter(l -> l.contains(" committed ")).count(), dump.out());
         assertTrue(dump.out().contains(" committed 4 16384 "), dump.out());
 
-        final Run atRest = run(with("status"));
+        final Cli.Run atRest = run(with("status"));
         assertTrue(atRest.out().contains("at rest") && atRest.out().contains("dirty blocks: 5"), atRest.out());
 
-        final Run flush = run(with("flush"));
+        final Cli.Run flush = run(with("flush"));
         assertEquals(0, flush.exit(), flush.err());
         assertTrue(flush.out().contains("5 of 5 dirty blocks written back") && flush.out().contains("0 dirty now"),
             flush.out());
@@ -140,12 +126,12 @@ class CliTest {
                 ch.write(ByteBuffer.wrap(new byte[] {(byte) (seq.get(0) ^ 0x40)}), at);
             }
         }
-        final Run bad = run(with("check", "-q"));
+        final Cli.Run bad = run(with("check", "-q"));
         assertEquals(CheckCommand.PROBLEMS, bad.exit(), bad.out());
         assertTrue(bad.out().contains("problem: entry ") && bad.out().contains("fails its checksum"), bad.out());
 
         Files.write(cache, new byte[8192]);
-        final Run notCache = run(with("check", "-q"));
+        final Cli.Run notCache = run(with("check", "-q"));
         assertEquals(CheckCommand.PROBLEMS, notCache.exit());
         assertTrue(notCache.out().contains("not a writecache cache"), notCache.out());
     }
@@ -155,13 +141,13 @@ class CliTest {
         final Path props = Path.of("target", "cli-" + System.nanoTime() + ".properties");
         made.add(props);
         Files.writeString(props, "cache.file=/dev/shm/x.wc\nbacking.file=/var/x.img\nwriteback.jobs=64\n");
-        final Run r = run("table", "--config", props.toString(), "-D", "writeback.max.age=2s", "--block-size", "512");
+        final Cli.Run r = run("table", "--config", props.toString(), "-D", "writeback.max.age=2s", "--block-size", "512");
         assertEquals(0, r.exit(), r.err());
         final String line = r.out().trim();
         assertEquals("writecache p /var/x.img /dev/shm/x.wc 512 13 high_watermark 50 low_watermark 45 writeback_jobs"
             + " 64 autocommit_blocks 64 autocommit_time 1000 max_age 2000 nofua", line);
         assertEquals(line, run("table", "--table", line).out().trim());
-        final Run bad = run("table", "--config", props.toString(), "-D", "writeback.max.age=5ms");
+        final Cli.Run bad = run("table", "--config", props.toString(), "-D", "writeback.max.age=5ms");
         assertFalse(bad.exit() == 0);
         assertTrue(bad.err().contains("writeback.max.age"), bad.err());
     }
