@@ -2,6 +2,7 @@ package org.writecache.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import org.writecache.Settings;
 import org.writecache.Units;
 import org.writecache.WaitPolicy;
 import org.writecache.WriteCache;
+import org.writecache.BlockDevice;
+import org.writecache.BlockDevices;
 import org.writecache.WriteCacheConfig;
 import org.writecache.bench.baseline.Baselines;
 import org.writecache.bench.cli.SettingOptions;
@@ -59,8 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cache-file", description = "Cache file (persistent memory). Default: /dev/shm/writecache-bench-<pid>.cache")
     Path cacheFile;
 
-    @Option(names = "--backing-file", description = "Backing file (slow device). Default: ./writecache-bench-<pid>.backing")
-    Path backingFile;
+    @Option(names = "--backing-file", paramLabel = "<path or URI>", description = "Backing device: a file (default: "
+        + "./writecache-bench-<pid>.backing) or a URI such as nbd://host:port/export; the backing baselines then "
+        + "measure that device.")
+    String backingFile;
 
     @Option(names = "--cache-size", defaultValue = "128m", converter = SizeConverter.class,
         description = "Cache file size (default ${DEFAULT-VALUE}).")
@@ -156,14 +161,18 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         final long pid = ProcessHandle.current().pid();
         final Path cache = cacheFile != null ? cacheFile : Path.of("/dev/shm/writecache-bench-" + pid + ".cache");
-        final Path backing = backingFile != null ? backingFile
-            : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath();
+        final String backing = backingFile != null ? backingFile
+            : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath().toString();
         validate(cache, backing);
+        final Path localBacking = base(cache, backing).build().backingFile();
         final Path baselineFile = cache.resolveSibling(cache.getFileName() + ".baseline");
         final Path openFile = cache.resolveSibling(cache.getFileName() + ".open");
         final Path dir = out != null ? out : Path.of("target", "bench-report",
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        final Map<String, String> setup = MachineInfo.describe(cache, backing);
+        final Map<String, String> setup = MachineInfo.describe(cache, localBacking != null ? localBacking : cache);
+        if (localBacking == null) {
+            setup.put("backing file", backing + " (remote)");
+        }
         setup.put("command", "writecache bench " + String.join(" ", options()));
         setup.put("note", "figures from one machine, often shared; compare only within a run");
         console.println("writecache bench: cache " + cache + ", backing " + backing + ", report " + dir);
@@ -190,7 +199,9 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             if (!keepFiles) {
                 Files.deleteIfExists(cache);
-                Files.deleteIfExists(backing);
+                if (localBacking != null) {
+                    Files.deleteIfExists(localBacking);
+                }
             }
             Files.deleteIfExists(baselineFile);
             Files.deleteIfExists(openFile);
@@ -200,15 +211,16 @@ public final class BenchCommand implements Callable<Integer> {
     private record Result(Summary summary, List<Target> targets) {
     }
 
-    private Result comparison(final Path cache, final Path backing, final Path baselineFile, final Path openFile,
+    private Result comparison(final Path cache, final String backing, final Path baselineFile, final Path openFile,
                               final Progress progress) throws IOException {
         final long region = Math.min(cacheSize / 2, backingSize) / blockSize * blockSize;
         final List<BenchCase> cases = plan(region);
-        final Baselines baselines = new Baselines(baselineFile, cacheSize, backing, region, blockSize,
+        final Baselines baselines = new Baselines(baselineFile, cacheSize, base(cache, backing).build(), region,
+            blockSize,
             flushPolicies);
         progress.plan(1 + runs * (cases.size() + (noBaselines ? 0 : baselines.steps()) + (openBlocks > 0 ? 1 : 0)));
         progress.step("prepare", "backing file " + backing + ": write " + region + " bytes");
-        prepareBacking(backing, region);
+        prepareBacking(base(cache, backing).build(), region);
         final Runner runner = new Runner(warmup, duration, seed);
         final List<List<Measurement>> all = new ArrayList<>();
         final List<Double> open = new ArrayList<>();
@@ -257,7 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
     private record Measured(Measurement measurement, double metadataBytesPerBlock) {
     }
 
-    private Measured runCase(final BenchCase c, final Path cache, final Path backing, final Runner runner)
+    private Measured runCase(final BenchCase c, final Path cache, final String backing, final Runner runner)
         throws IOException {
         final Workload w = c.workload();
         final WriteCacheConfig config = base(cache, backing).cacheSize(w.cacheSize(cacheSize))
@@ -318,13 +330,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The settings of every case but what the case varies. */
-    private WriteCacheConfig.Builder base(final Path cache, final Path backing) {
-        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingFile(backing).backingSize(backingSize)
+    private WriteCacheConfig.Builder base(final Path cache, final String backing) {
+        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingLocation(backing).backingSize(backingSize)
             .blockSize(blockSize).forceFormat(true).prefault(true);
     }
 
     /** Checks every option, and the cache configurations they make, before any file is touched. */
-    private void validate(final Path cache, final Path backing) {
+    private void validate(final Path cache, final String backing) {
         if (duration.isZero()) {
             throw new IllegalArgumentException("--duration must be positive: " + Units.formatDuration(duration));
         }
@@ -376,10 +388,18 @@ public final class BenchCommand implements Callable<Integer> {
         return o;
     }
 
-    private static void prepareBacking(final Path backing, final long region) throws IOException {
-        try (FileChannel ch = FileChannel.open(backing, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-            Baselines.sequentialWrite(ch, region);
+    /** Writes the region the baselines use; a local backing file is first created at its full size (sparse). */
+    private static void prepareBacking(final WriteCacheConfig backing, final long region) throws IOException {
+        if (backing.backingFile() != null) {
+            try (FileChannel ch = FileChannel.open(backing.backingFile(), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+                if (ch.size() < backing.backingSize()) {
+                    ch.write(ByteBuffer.allocate(1), backing.backingSize() - 1);
+                }
+            }
+        }
+        try (BlockDevice d = BlockDevices.open(backing, true)) {
+            Baselines.sequentialWrite(d, region);
         }
     }
 }

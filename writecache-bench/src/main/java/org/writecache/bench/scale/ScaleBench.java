@@ -34,7 +34,7 @@ public final class ScaleBench {
     public static final long MAX_FILL = 1_000_000;
 
     private final Path cacheFile;
-    private final Path backingFile;
+    private final String backing;
     private final List<Long> sizes;
     private final List<Integer> threads;
     private final FlushPolicy flush;
@@ -43,18 +43,18 @@ public final class ScaleBench {
 
     /**
      * @param cacheFile   cache file (deleted after each size).
-     * @param backingFile backing file (sparse; sized for the largest cache).
+     * @param backing     backing device, a file (sparse; sized for the largest cache) or a URI.
      * @param sizes       block counts.
      * @param threads     writer thread counts for the throughput figure.
      * @param flush       flush policy.
      * @param runner      times the writes.
      * @param console     where skipped sizes are reported.
      */
-    public ScaleBench(final Path cacheFile, final Path backingFile, final List<Long> sizes,
+    public ScaleBench(final Path cacheFile, final String backing, final List<Long> sizes,
                       final List<Integer> threads, final FlushPolicy flush, final Runner runner,
                       final PrintStream console) {
         this.cacheFile = cacheFile;
-        this.backingFile = backingFile;
+        this.backing = backing;
         this.sizes = List.copyOf(sizes);
         this.threads = List.copyOf(threads);
         this.flush = flush;
@@ -87,7 +87,7 @@ public final class ScaleBench {
 
     private ScaleRow one(final long blocks, final long bytes) throws IOException {
         final WriteCacheConfig config = WriteCacheConfig.builder().cacheFile(cacheFile).cacheSize(bytes)
-            .backingFile(backingFile).backingSize(Math.max(64L << 20, 2 * blocks * BLOCK_SIZE))
+            .backingLocation(backing).backingSize(Math.max(64L << 20, 2 * blocks * BLOCK_SIZE))
             .blockSize(BLOCK_SIZE).flushPolicy(flush).background(false).forceFormat(true).prefault(true).build();
         final long fill = Math.min(MAX_FILL, (long) (blocks * Shape.WORKING_SET_FRACTION));
         long t = System.nanoTime();
