@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.writecache.TestBacking;
 import org.writecache.nbd.NbdProtocol;
 import org.writecache.nbd.ExternalTool;
 import org.writecache.nbd.NbdkitProcess;
@@ -69,14 +70,6 @@ class NbdBlockDeviceTest {
         return img;
     }
 
-    private static byte[] fileBytes(final Path img, final long offset, final int length) throws IOException {
-        try (FileChannel ch = FileChannel.open(img, StandardOpenOption.READ)) {
-            final ByteBuffer b = ByteBuffer.allocate(length);
-            ch.read(b, offset);
-            return b.array();
-        }
-    }
-
     @Test
     void readsWritesFuaQueuedWritesAndTrimsReachTheExportOverTcpAndUnixSockets() throws IOException {
         for (final boolean unix : new boolean[] {true, false}) {
@@ -95,7 +88,7 @@ class NbdBlockDeviceTest {
                 assertArrayEquals(a, read(d, BS, a.length));
                 final byte[] b = random(2, BS);
                 d.writeFua(10 * BS, ByteBuffer.wrap(b));
-                assertArrayEquals(b, fileBytes(img, 10 * BS, BS), "a FUA write is in the file when it returns");
+                assertArrayEquals(b, TestBacking.readFile(img, 10 * BS, BS), "a FUA write is in the file when it returns");
                 final List<byte[]> queued = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
                     queued.add(random(100 + i, BS));
@@ -103,11 +96,11 @@ class NbdBlockDeviceTest {
                 }
                 d.sync();
                 for (int i = 0; i < 100; i++) {
-                    assertArrayEquals(queued.get(i), fileBytes(img, (20L + i) * BS, BS), "queued write " + i);
+                    assertArrayEquals(queued.get(i), TestBacking.readFile(img, (20L + i) * BS, BS), "queued write " + i);
                 }
                 d.discard(0, SIZE);
                 d.sync();
-                assertArrayEquals(new byte[BS], fileBytes(img, 10 * BS, BS), "nbdkit file punches trimmed ranges");
+                assertArrayEquals(new byte[BS], TestBacking.readFile(img, 10 * BS, BS), "nbdkit file punches trimmed ranges");
             }
         }
     }
@@ -220,7 +213,7 @@ class NbdBlockDeviceTest {
             d.writeQueued(BS, ByteBuffer.wrap(a));
             d.sync();
             assertEquals(1, d.reconnects());
-            assertArrayEquals(a, fileBytes(img, BS, BS));
+            assertArrayEquals(a, TestBacking.readFile(img, BS, BS));
         }
     }
 
