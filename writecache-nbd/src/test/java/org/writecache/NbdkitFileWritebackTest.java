@@ -5,7 +5,10 @@ import java.nio.file.Path;
 
 import org.writecache.nbd.NbdkitBacking;
 
-/** {@link WritebackTest} with the cache in front of nbdkit's file plugin (Unix socket) through the NBD client device. */
+/**
+ * {@link WritebackTest} with the cache in front of nbdkit's file plugin (Unix socket) through the NBD client
+ * device.
+ */
 class NbdkitFileWritebackTest extends WritebackTest {
     @Override
     TestBacking newBacking(final Path file, final long size) throws IOException {

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 
 import org.writecache.nbd.NbdkitBacking;
 
-/** {@link RecoveryTest} with the cache in front of nbdkit's memory plugin (TCP) through the NBD client device. */
+/**
+ * {@link RecoveryTest} with the cache in front of nbdkit's memory plugin (TCP) through the NBD client
+ * device.
+ */
 class NbdkitMemoryRecoveryTest extends RecoveryTest {
     @Override
     TestBacking newBacking(final Path file, final long size) throws IOException {

@@ -331,7 +331,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The settings of every case but what the case varies. */
     private WriteCacheConfig.Builder base(final Path cache, final String backing) {
-        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingLocation(backing).backingSize(backingSize)
+        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingLocation(backing)
+            .backingSize(backingSize)
             .blockSize(blockSize).forceFormat(true).prefault(true);
     }
 

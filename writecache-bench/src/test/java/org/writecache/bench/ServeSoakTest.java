@@ -83,8 +83,9 @@ class ServeSoakTest {
                         "iodepth=16", "rw=randwrite", "bssplit=4k/60:64k/30:1m/10", "fsync=32",
                         "verify=crc32c", "verify_fatal=1", "randrepeat=0",
                         "[job]", "offset=" + slot * SLOT, "size=" + size, ""));
-                    fio.add(new ProcessBuilder("fio", job.toString()).redirectErrorStream(true)
-                        .redirectOutput(dir.resolve(job.getFileName() + ".log").toFile()).start());
+                    fio.add(new ProcessBuilder("fio", job.toString()).directory(dir.toFile())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve(job.getFileName() + ".log").toFile())
+                        .start());
                     killAt.add(rnd.nextInt(3) == 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300
                         + rnd.nextInt(3700)) : Long.MAX_VALUE);
                     verifiedBytes += killAt.getLast() == Long.MAX_VALUE ? size : 0;

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Malformed option data gets {@code NBD_REP_ERR_INVALID}, unknown options {@code NBD_REP_ERR_UNSUP}, unknown
  * export names {@code NBD_REP_ERR_UNKNOWN}; all three leave the client free to try again. A bad magic, unknown client
- * flags or option data longer than {@link NbdProtocol#MAX_OPTION_LENGTH} end the session ({@link NbdProtocolException}).
+ * flags or option data longer than {@link NbdProtocol#MAX_OPTION_LENGTH} end the session
+ * ({@link NbdProtocolException}).
  */
 final class NbdHandshake {
     /** How haggling ended. */

@@ -23,7 +23,7 @@ public final class NbdOptions {
     public static final int REQUEST_HEADER_SIZE = 16;
     /** Bytes of an option reply header. */
     public static final int REPLY_HEADER_SIZE = 20;
-    /** Bytes a server sends after NBD_OPT_EXPORT_NAME: size and flags, then 124 zeros unless the client refused them. */
+    /** Bytes a server sends after NBD_OPT_EXPORT_NAME: size and flags (then 124 zeros unless the client said no). */
     public static final int EXPORT_NAME_REPLY_SIZE = 10;
     /** Zero padding after the NBD_OPT_EXPORT_NAME reply. */
     public static final int EXPORT_NAME_PADDING = 124;

@@ -53,7 +53,8 @@ public final class NbdBenchCommand implements Callable<Integer> {
         description = "Bytes written back, and copied by nbdcopy, per round (default 128m).")
     long writebackSize = 128L << 20;
 
-    @Option(names = "--jobs", description = "writeback.jobs: blocks in flight to the export (default ${DEFAULT-VALUE}).")
+    @Option(names = "--jobs", description = "writeback.jobs: blocks in flight to the export (default "
+        + "${DEFAULT-VALUE}).")
     int jobs = 1024;
 
     @Option(names = "--duration", converter = DurationConverter.class,
@@ -82,7 +83,8 @@ public final class NbdBenchCommand implements Callable<Integer> {
         final Path source = Path.of("/dev/shm", "writecache-nbd-bench-" + pid + ".src");
         final Path cacheFile = Path.of("/dev/shm", "writecache-nbd-bench-" + pid + ".wc");
         final Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        facts.put("date", ZonedDateTime.now(ZoneOffset.UTC)
+            .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
         facts.putAll(MachineInfo.describe(cacheFile, image));
         facts.put("command", String.format(Locale.ROOT, "writecache nbd-bench --device-size %d --cache-size %d "
             + "--writeback-size %d --jobs %d --duration %dms --rounds %d --transports %s", deviceSize, cacheSize,
@@ -93,7 +95,8 @@ public final class NbdBenchCommand implements Callable<Integer> {
             prepare(image, source);
             for (final String transport : transports) {
                 try (NbdkitProcess server = transport.equals("unix")
-                    ? NbdkitProcess.unix(dir, "file", "file=" + image) : NbdkitProcess.tcp(dir, "file", "file=" + image)) {
+                    ? NbdkitProcess.unix(dir, "file", "file=" + image)
+                    : NbdkitProcess.tcp(dir, "file", "file=" + image)) {
                     final NbdMeasurements m = new NbdMeasurements(NbdUri.parse(server.uri()), deviceSize, cacheFile,
                         cacheSize, duration.toNanos());
                     final long region = m.durableRegion();

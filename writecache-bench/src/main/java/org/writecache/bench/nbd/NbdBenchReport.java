@@ -50,8 +50,9 @@ final class NbdBenchReport {
     String markdown() {
         final StringBuilder b = new StringBuilder("# writecache nbd-bench\n\n");
         facts.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
-        b.append("\n## Rounds\n\n| transport | round | direct FUA writes/s (p50, p99 µs) | cache FUA writes/s (p50, p99 µs)"
-            + " | durable ratio | writeback MB/s | nbdcopy MB/s | writeback ratio |\n"
+        b.append("\n## Rounds\n\n| transport | round | direct FUA writes/s (p50, p99 µs) "
+            + "| cache FUA writes/s (p50, p99 µs) | durable ratio | writeback MB/s | nbdcopy MB/s "
+            + "| writeback ratio |\n"
             + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         rounds.forEach((t, rs) -> {
             for (int i = 0; i < rs.size(); i++) {

@@ -75,7 +75,8 @@ final class ClientConnection implements AutoCloseable {
         final SocketChannel ch = SocketChannel.open(uri.isUnix() ? StandardProtocolFamily.UNIX
             : uri.address() instanceof java.net.InetSocketAddress a && a.getAddress() instanceof java.net.Inet6Address
             ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        final ScheduledFuture<?> limit = TIMER.schedule(() -> closeQuietly(ch), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        final ScheduledFuture<?> limit = TIMER.schedule(() -> closeQuietly(ch), timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
         try {
             ch.connect(uri.address());
             if (!uri.isUnix()) {

@@ -12,9 +12,9 @@ import org.writecache.nbd.NbdProtocolException;
 
 /**
  * The fixed newstyle handshake, client side: {@code NBD_OPT_GO} for the export, asking for
- * {@code NBD_INFO_BLOCK_SIZE}, and {@code NBD_OPT_EXPORT_NAME} only when the server does not know NBD_OPT_GO. Structured
- * replies are never asked for, so the server answers with simple replies. Runs on a blocking channel; the caller bounds
- * its time by closing the channel.
+ * {@code NBD_INFO_BLOCK_SIZE}, and {@code NBD_OPT_EXPORT_NAME} only when the server does not know NBD_OPT_GO.
+ * Structured replies are never asked for, so the server answers with simple replies. Runs on a blocking channel;
+ * the caller bounds its time by closing the channel.
  */
 final class ClientHandshake {
     /** Largest option reply this client reads; servers send a few dozen bytes. */

@@ -88,7 +88,8 @@ class NbdBlockDeviceTest {
                 assertArrayEquals(a, read(d, BS, a.length));
                 final byte[] b = random(2, BS);
                 d.writeFua(10 * BS, ByteBuffer.wrap(b));
-                assertArrayEquals(b, TestBacking.readFile(img, 10 * BS, BS), "a FUA write is in the file when it returns");
+                assertArrayEquals(b, TestBacking.readFile(img, 10 * BS, BS),
+                    "a FUA write is in the file when it returns");
                 final List<byte[]> queued = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
                     queued.add(random(100 + i, BS));
@@ -96,11 +97,13 @@ class NbdBlockDeviceTest {
                 }
                 d.sync();
                 for (int i = 0; i < 100; i++) {
-                    assertArrayEquals(queued.get(i), TestBacking.readFile(img, (20L + i) * BS, BS), "queued write " + i);
+                    assertArrayEquals(queued.get(i), TestBacking.readFile(img, (20L + i) * BS, BS),
+                        "queued write " + i);
                 }
                 d.discard(0, SIZE);
                 d.sync();
-                assertArrayEquals(new byte[BS], TestBacking.readFile(img, 10 * BS, BS), "nbdkit file punches trimmed ranges");
+                assertArrayEquals(new byte[BS], TestBacking.readFile(img, 10 * BS, BS),
+                    "nbdkit file punches trimmed ranges");
             }
         }
     }
