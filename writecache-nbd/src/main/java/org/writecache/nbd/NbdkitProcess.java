@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * socket in a given directory, or on a free TCP port of 127.0.0.1. Started in the foreground with
  * {@code --exit-with-parent} (it dies with this JVM); ready when its pid file appears, waited for with a deadline;
  * killed by {@link #close()}. It can be killed and restarted on the same address, as a server that crashes and comes
- * back. nbdkit must be on the PATH (Debian package nbdkit).
+ * back. Its socket, pid file and log are removed on close. nbdkit must be on the PATH (Debian package nbdkit).
  */
 public final class NbdkitProcess implements AutoCloseable {
     private static final long READY_SECONDS = 20;
@@ -145,6 +145,7 @@ public final class NbdkitProcess implements AutoCloseable {
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(pidFile);
+            Files.deleteIfExists(log);
         }
     }
 
