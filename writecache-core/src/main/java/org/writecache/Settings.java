@@ -61,6 +61,20 @@ public final class Settings {
     /** Backing device size in bytes; 0 takes the file's length. */
     public static final Setting<Long> BACKING_SIZE = size("backing.size", 0,
         "Backing device size; 0 uses the file's current length.").example("1g");
+    /** Longest wait for any reply of a remote backing device (an NBD export). */
+    public static final Setting<Duration> BACKING_TIMEOUT = duration("backing.timeout", Duration.ofSeconds(30),
+        "Longest wait for a reply from a remote backing device (an NBD export), and for connecting to it; a request "
+            + "without a reply by then fails like an I/O error, so a hung server cannot hang writeback. More than 0.")
+        .require(d -> !d.isZero(), "positive");
+    /** Times a lost connection to a remote backing device is re-established; 0 never. */
+    public static final Setting<Integer> BACKING_RECONNECT_ATTEMPTS = integer("backing.reconnect.attempts", 3, 0,
+        1000, "How many times a lost connection to a remote backing device is re-established before its requests "
+            + "fail; 0 never. Writes not yet flushed when it was lost still fail the next writeback, as the server may "
+            + "not have kept them.");
+    /** Wait before the second reconnect attempt; it doubles for each further one. */
+    public static final Setting<Duration> BACKING_RECONNECT_BACKOFF = duration("backing.reconnect.backoff",
+        Duration.ofMillis(200), "Wait before the second reconnect attempt to a remote backing device (the first is at "
+            + "once); it doubles for each further attempt.");
     /** Block size in bytes. */
     public static final Setting<Integer> BLOCK_SIZE = add(Integer.class, "block.size", "size", Settings::intSize,
         String::valueOf, 4096, "Block size: a power of two from 512 to 65536.")
@@ -97,8 +111,9 @@ public final class Settings {
             + "0 is off.").dm(DmTable.Option.unlessDefault("pause_writeback"));
     /** Sync the backing device after every coalesced run rather than once per batch. */
     public static final Setting<Boolean> WRITEBACK_FUA = flag("writeback.fua", false,
-        "true: sync the backing device after every coalesced run (FUA-like); false: once per writeback batch. Either "
-            + "way no block is freed before its data is durable on the backing device.")
+        "true: every coalesced run is made durable on its own (an NBD export that offers FUA gets writes with the "
+            + "FUA flag, anything else a sync after each run); false: one sync per writeback batch. Either way no "
+            + "block is freed before its data is durable on the backing device.")
         .dm(DmTable.Option.flag("fua", "nofua"));
     /** Cleaner mode: write everything back, send new writes around the cache. */
     public static final Setting<Boolean> CLEANER = flag("writeback.cleaner", false,

@@ -239,12 +239,14 @@ public final class WriteCache implements AutoCloseable {
     }
 
     /**
-     * Drops the cached contents of a range: afterwards it reads as whatever the backing device holds. Not a write of
-     * zeros.
+     * Drops the cached contents of a range, then tells the backing device the range is no longer needed
+     * ({@link BlockDevice#discard}: TRIM on an NBD export that offers it, nothing on a file): afterwards it reads as
+     * whatever the backing device holds. Not a write of zeros.
      */
     public void discard(final long offset, final long length) throws IOException {
         checkRange(offset, length);
         engine.discard(offset, length);
+        device.discard(offset, length);
     }
 
     /**

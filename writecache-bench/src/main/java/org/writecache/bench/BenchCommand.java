@@ -2,10 +2,8 @@ package org.writecache.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.writecache.BlockDevice;
+import org.writecache.BlockDevices;
 import org.writecache.CacheStatus;
 import org.writecache.Settings;
 import org.writecache.Units;
@@ -60,9 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
         + "--overwrite. Default: /dev/shm/writecache-bench-<pid>.cache")
     Path cacheFile;
 
-    @Option(names = "--backing-file", description = "Backing file (slow device); it must not exist unless "
-        + "--overwrite. Default: ./writecache-bench-<pid>.backing")
-    Path backingFile;
+    @Option(names = "--backing-file", paramLabel = "<path or URI>", description = "Backing device: a file, which "
+        + "must not exist unless --overwrite (default: ./writecache-bench-<pid>.backing), or a URI such as "
+        + "nbd://host:port/export; the backing baselines then measure that device.")
+    String backingFile;
 
     @Option(names = "--cache-size", defaultValue = "128m", converter = SizeConverter.class,
         description = "Cache file size (default ${DEFAULT-VALUE}).")
@@ -163,21 +164,26 @@ public final class BenchCommand implements Callable<Integer> {
         final long pid = ProcessHandle.current().pid();
         final Path cacheCandidate = cacheFile != null ? cacheFile
             : Path.of("/dev/shm/writecache-bench-" + pid + ".cache");
-        final Path backingCandidate = backingFile != null ? backingFile
-            : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath();
+        final String backingCandidate = backingFile != null ? backingFile
+            : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath().toString();
         validate(cacheCandidate, backingCandidate);
+        final Path localCandidate = base(cacheCandidate, backingCandidate).build().backingFile();
         final Path dir = out != null ? out : Path.of("target", "bench-report",
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try (ScratchFiles scratch = new ScratchFiles("writecache bench", overwrite)) {
             final Path cache = scratch.claim(cacheCandidate);
-            final Path backing = scratch.claim(backingCandidate);
+            final Path localBacking = localCandidate == null ? null : scratch.claim(localCandidate);
+            final String backing = localBacking == null ? backingCandidate : localBacking.toString();
             final Path baselineFile = scratch.claim(cache.resolveSibling(cache.getFileName() + ".baseline"));
             final Path openFile = scratch.claim(cache.resolveSibling(cache.getFileName() + ".open"));
             ScratchFiles.resultFolder("writecache bench", dir, List.of(), overwrite);
             if (keepFiles) {
                 scratch.keep();
             }
-            final Map<String, String> setup = MachineInfo.describe(cache, backing);
+            final Map<String, String> setup = MachineInfo.describe(cache, localBacking != null ? localBacking : cache);
+            if (localBacking == null) {
+                setup.put("backing file", backing + " (remote)");
+            }
             setup.put("command", "writecache bench " + String.join(" ", options()));
             setup.put("note", "figures from one machine, often shared; compare only within a run");
             console.println("writecache bench: cache " + cache + ", backing " + backing + ", report " + dir);
@@ -185,7 +191,7 @@ public final class BenchCommand implements Callable<Integer> {
             Summary summary = null;
             List<Target> targets = List.of();
             if (!scaleOnly) {
-                final Result r = comparison(cache, backing, baselineFile, openFile, scratch, progress);
+                final Result r = comparison(cache, backing, localBacking, baselineFile, openFile, scratch, progress);
                 summary = r.summary;
                 targets = r.targets;
             }
@@ -206,16 +212,19 @@ public final class BenchCommand implements Callable<Integer> {
     private record Result(Summary summary, List<Target> targets) {
     }
 
-    private Result comparison(final Path cache, final Path backing, final Path baselineFile, final Path openFile,
-                              final ScratchFiles scratch, final Progress progress) throws IOException {
+    private Result comparison(final Path cache, final String backing, final Path localBacking,
+                              final Path baselineFile, final Path openFile, final ScratchFiles scratch,
+                              final Progress progress) throws IOException {
         final long region = Math.min(cacheSize / 2, backingSize) / blockSize * blockSize;
         final List<BenchCase> cases = plan(region);
-        final Baselines baselines = new Baselines(baselineFile, cacheSize, backing, region, blockSize,
-            flushPolicies, scratch);
+        final Baselines baselines = new Baselines(baselineFile, cacheSize, base(cache, backing).build(), region,
+            blockSize, flushPolicies, scratch);
         progress.plan(1 + runs * (cases.size() + (noBaselines ? 0 : baselines.steps()) + (openBlocks > 0 ? 1 : 0)));
         progress.step("prepare", "backing file " + backing + ": write " + region + " bytes");
-        prepareBacking(backing, region);
-        scratch.extend(backing, backingSize);
+        if (localBacking != null) {
+            scratch.extend(localBacking, backingSize);
+        }
+        prepareBacking(base(cache, backing).build(), region);
         final Runner runner = new Runner(warmup, duration, seed);
         final List<List<Measurement>> all = new ArrayList<>();
         final List<Double> open = new ArrayList<>();
@@ -264,7 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
     private record Measured(Measurement measurement, double metadataBytesPerBlock) {
     }
 
-    private Measured runCase(final BenchCase c, final Path cache, final Path backing, final Runner runner)
+    private Measured runCase(final BenchCase c, final Path cache, final String backing, final Runner runner)
         throws IOException {
         final Workload w = c.workload();
         final WriteCacheConfig config = base(cache, backing).cacheSize(w.cacheSize(cacheSize))
@@ -325,13 +334,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The settings of every case but what the case varies. */
-    private WriteCacheConfig.Builder base(final Path cache, final Path backing) {
-        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingFile(backing).backingSize(backingSize)
+    private WriteCacheConfig.Builder base(final Path cache, final String backing) {
+        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingLocation(backing)
+            .backingSize(backingSize)
             .blockSize(blockSize).forceFormat(true).prefault(true);
     }
 
     /** Checks every option, and the cache configurations they make, before any file is touched. */
-    private void validate(final Path cache, final Path backing) {
+    private void validate(final Path cache, final String backing) {
         if (duration.isZero()) {
             throw new IllegalArgumentException("--duration must be positive: " + Units.formatDuration(duration));
         }
@@ -383,10 +393,10 @@ public final class BenchCommand implements Callable<Integer> {
         return o;
     }
 
-    private static void prepareBacking(final Path backing, final long region) throws IOException {
-        try (FileChannel ch = FileChannel.open(backing, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-            Baselines.sequentialWrite(ch, region);
+    /** Writes the region the baselines use, through the device as the cache opens it (a local file exists already). */
+    private static void prepareBacking(final WriteCacheConfig backing, final long region) throws IOException {
+        try (BlockDevice d = BlockDevices.open(backing, false)) {
+            Baselines.sequentialWrite(d, region);
         }
     }
 }

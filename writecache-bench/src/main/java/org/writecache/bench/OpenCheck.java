@@ -24,13 +24,13 @@ final class OpenCheck implements AutoCloseable {
     private final ScratchFiles scratch;
     private boolean formatted;
 
-    OpenCheck(final Path file, final Path backing, final long blocks, final long backingSize,
+    OpenCheck(final Path file, final String backing, final long blocks, final long backingSize,
               final FlushPolicy flush, final ScratchFiles scratch) {
         this.file = file;
         this.scratch = scratch;
         this.flush = flush;
         this.config = WriteCacheConfig.builder().cacheFile(file)
-            .cacheSize(CacheLayout.regionSize(blocks, BLOCK_SIZE)).backingFile(backing).backingSize(backingSize)
+            .cacheSize(CacheLayout.regionSize(blocks, BLOCK_SIZE)).backingLocation(backing).backingSize(backingSize)
             .blockSize(BLOCK_SIZE).flushPolicy(flush).background(false).forceFormat(true).prefault(false).build();
     }
 

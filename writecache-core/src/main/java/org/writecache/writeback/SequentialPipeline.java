@@ -5,7 +5,11 @@ import java.nio.ByteBuffer;
 
 import org.writecache.BlockDevice;
 
-/** Copies each run into one staging buffer of {@code jobs} blocks and writes it, on the writeback thread. */
+/**
+ * Copies each run into one staging buffer of {@code jobs} blocks and writes it, on the writeback thread: queued
+ * ({@link BlockDevice#writeQueued}, so a device that can keeps several runs in flight) and completed by one sync, or
+ * with {@code syncEachRun} each run durable on its own ({@link BlockDevice#writeFua}).
+ */
 final class SequentialPipeline implements WritebackPipeline {
     private final BlockDevice device;
     private final ByteBuffer staging;
@@ -26,9 +30,10 @@ final class SequentialPipeline implements WritebackPipeline {
             staging.limit(n * blockSize);
             final long at = batch.runDeviceBlock(r) * blockSize;
             try {
-                device.write(at, staging);
                 if (syncEachRun) {
-                    device.sync();
+                    device.writeFua(at, staging);
+                } else {
+                    device.writeQueued(at, staging);
                 }
             } catch (final IOException e) {
                 throw WritebackBatch.failure(at, (long) n * blockSize, e);

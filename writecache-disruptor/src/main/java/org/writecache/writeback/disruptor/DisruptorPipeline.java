@@ -32,7 +32,6 @@ final class DisruptorPipeline implements WritebackPipeline {
         ByteBuffer data;
         long offset;
         int length;
-        boolean endOfRun;
     }
 
     private final BlockDevice device;
@@ -72,9 +71,10 @@ final class DisruptorPipeline implements WritebackPipeline {
         if (error == null) {
             try {
                 s.data.clear().limit(s.length);
-                device.write(s.offset, s.data);
-                if (syncEachRun && s.endOfRun) {
-                    device.sync();
+                if (syncEachRun) {
+                    device.writeFua(s.offset, s.data);
+                } else {
+                    device.writeQueued(s.offset, s.data);
                 }
             } catch (final IOException e) {
                 error = WritebackBatch.failure(s.offset, s.length, e);
@@ -103,7 +103,6 @@ final class DisruptorPipeline implements WritebackPipeline {
                 batch.copyRun(r, from, k, s.data.clear(), 0);
                 s.offset = runOffset + (long) from * blockSize;
                 s.length = k * blockSize;
-                s.endOfRun = from + k == n;
                 ring.publish(seq);
                 batch.countIo();
                 last = seq;
