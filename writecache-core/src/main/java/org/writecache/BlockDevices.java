@@ -30,7 +30,8 @@ public final class BlockDevices {
 
     /**
      * Opens {@code config}'s backing device: through the first provider that accepts its location, else as a local
-     * file of {@code backing.size} bytes (0: the file's length).
+     * file of {@code backing.size} bytes (0: the file's length), which only a format may create (see
+     * {@link FileBlockDevice#create} and {@link FileBlockDevice#open}).
      *
      * @param format true when a cache is being formatted in front of the device; false when one is opened.
      * @return the open device; the caller owns it.
@@ -46,7 +47,8 @@ public final class BlockDevices {
         if (provider.isPresent()) {
             return provider.get().open(location, config, format);
         }
-        return FileBlockDevice.open(config.backingFile(), config.backingSize());
+        return format ? FileBlockDevice.create(config.backingFile(), config.backingSize(), config.fileMode())
+            : FileBlockDevice.open(config.backingFile(), config.backingSize());
     }
 
     /** @return the first provider on the class path that accepts {@code location}. */

@@ -12,14 +12,14 @@ import org.writecache.format.DataChecksum;
 import org.writecache.format.EntryClass;
 import org.writecache.format.EntryClassifier;
 import org.writecache.format.EntryScanner;
-import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
 
 /**
  * Reads a cache file at rest without changing it: the superblock, the commit word and every entry, classified exactly
  * as recovery classifies them ({@link EntryClassifier}), and optionally every data block against its checksum, for
- * {@code writecache check}, {@code dump} and {@code status} of a closed cache. The file must not be open elsewhere (it
- * is locked while read).
+ * {@code writecache check}, {@code dump} and {@code status} of a closed cache. The file is mapped read only under a
+ * shared lock: read permission is enough, other readers may look at the same time, and a cache that has the file open
+ * (holding its exclusive lock) makes the inspection fail with {@link org.writecache.pmem.CacheFileLockedException}.
  */
 public final class CacheInspector {
     /** Entries or blocks between two progress reports. */
@@ -106,7 +106,7 @@ public final class CacheInspector {
      */
     public static Report inspect(final Path cacheFile, final long startOffset, final boolean verifyData,
                                  final Consumer<EntryInfo> entries, final Progress progress) throws IOException {
-        try (MappedPersistentMemory pm = MappedPersistentMemory.open(cacheFile, FlushPolicy.AUTO, false)) {
+        try (MappedPersistentMemory pm = MappedPersistentMemory.openReadOnly(cacheFile)) {
             final CacheLayout layout = CacheLayout.open(pm, startOffset, 0);
             final Scan scan = new Scan(layout);
             scan.entries(entries, progress);

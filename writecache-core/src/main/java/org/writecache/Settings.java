@@ -62,6 +62,20 @@ public final class Settings {
     /** Backing device size in bytes; 0 takes the file's length. */
     public static final Setting<Long> BACKING_SIZE = size("backing.size", 0,
         "Backing device size; 0 uses the file's current length.").example("1g");
+    /** Longest wait for any reply of a remote backing device (an NBD export). */
+    public static final Setting<Duration> BACKING_TIMEOUT = duration("backing.timeout", Duration.ofSeconds(30),
+        "Longest wait for a reply from a remote backing device (an NBD export), and for connecting to it; a request "
+            + "without a reply by then fails like an I/O error, so a hung server cannot hang writeback. More than 0.")
+        .require(d -> !d.isZero(), "positive");
+    /** Times a lost connection to a remote backing device is re-established; 0 never. */
+    public static final Setting<Integer> BACKING_RECONNECT_ATTEMPTS = integer("backing.reconnect.attempts", 3, 0,
+        1000, "How many times a lost connection to a remote backing device is re-established before its requests "
+            + "fail; 0 never. Writes not yet flushed when it was lost still fail the next writeback, as the server may "
+            + "not have kept them.");
+    /** Wait before the second reconnect attempt; it doubles for each further one. */
+    public static final Setting<Duration> BACKING_RECONNECT_BACKOFF = duration("backing.reconnect.backoff",
+        Duration.ofMillis(200), "Wait before the second reconnect attempt to a remote backing device (the first is at "
+            + "once); it doubles for each further attempt.");
     /** Block size in bytes. */
     public static final Setting<Integer> BLOCK_SIZE = add(Integer.class, "block.size", "size", Settings::intSize,
         String::valueOf, 4096, "Block size: a power of two from 512 to 65536.")
@@ -98,8 +112,9 @@ public final class Settings {
             + "0 is off.").dm(DmTable.Option.unlessDefault("pause_writeback"));
     /** Sync the backing device after every coalesced run rather than once per batch. */
     public static final Setting<Boolean> WRITEBACK_FUA = flag("writeback.fua", false,
-        "true: sync the backing device after every coalesced run (FUA-like); false: once per writeback batch. Either "
-            + "way no block is freed before its data is durable on the backing device.")
+        "true: every coalesced run is made durable on its own (an NBD export that offers FUA gets writes with the "
+            + "FUA flag, anything else a sync after each run); false: one sync per writeback batch. Either way no "
+            + "block is freed before its data is durable on the backing device.")
         .dm(DmTable.Option.flag("fua", "nofua"));
     /** Cleaner mode: write everything back, send new writes around the cache. */
     public static final Setting<Boolean> CLEANER = flag("writeback.cleaner", false,
@@ -142,9 +157,29 @@ public final class Settings {
     /** Touch every page of the cache file when it is mapped. */
     public static final Setting<Boolean> PREFAULT = flag("pmem.prefault", true,
         "Touch every page of the cache file when it is mapped, so no request pays a first-touch page fault.");
-    /** Allow formatting over a file that already holds a valid cache. */
+    /** Allow formatting over a file that already holds anything: a valid cache, or any other non-empty file. */
     public static final Setting<Boolean> FORCE_FORMAT = flag("format.force", false,
-        "Allow formatting over a file that already holds a valid cache.");
+        "Allow formatting over a file that already holds anything: a valid cache, or any other non-empty file. A "
+            + "format is atomic either way: the new cache is built in <cache file>.format and renamed over the cache "
+            + "file when complete.");
+    /** Permission bits of the files a cache creates. */
+    public static final Setting<Integer> FILE_MODE = add(Integer.class, "file.mode", "octal file mode",
+        Units::parseMode, Units::formatMode, 0600, "Permission bits (octal, as for chmod) of the files a cache "
+            + "creates: the cache file, its counters file, and a backing file that format creates; set exactly, "
+            + "whatever the umask. Existing files keep theirs.")
+        .require(v -> (v & 0600) == 0600, "a mode that lets the owner read and write");
+    /** Allow a cache file on neither tmpfs nor DAX. */
+    public static final Setting<Boolean> ALLOW_CACHE_NOT_PMEM = flag("allow.cache.not.pmem", false,
+        "Allow a cache file on a file system that is neither tmpfs nor DAX, where the cache is slow and, without "
+            + "msync, not durable; refused without it.");
+    /** Allow pmem.flush=fence-only for a cache file not on tmpfs. */
+    public static final Setting<Boolean> ALLOW_FENCE_ONLY_NOT_TMPFS = flag("allow.fence.only.not.tmpfs", false,
+        "Allow pmem.flush=fence-only for a cache file that is not on tmpfs, whose writes would then not survive a "
+            + "power loss; refused without it.");
+    /** Allow a backing file that is a character device. */
+    public static final Setting<Boolean> ALLOW_BACKING_CHAR_DEVICE = flag("allow.backing.char.device", false,
+        "Allow a backing file that is a character device such as /dev/null, which may keep nothing written back to "
+            + "it; refused without it.");
     /** Data checksums, chosen when the cache is formatted and recorded in it. */
     public static final Setting<DataChecksum> DATA_CHECKSUM = choice("data.checksum", DataChecksum.class,
         DataChecksum.DEFAULT, "data checksum", "Data checksums, chosen at format and recorded in the cache file: "

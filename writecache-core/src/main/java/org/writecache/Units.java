@@ -2,9 +2,12 @@ package org.writecache;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.regex.Matcher;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -157,6 +160,37 @@ public final class Units {
             throw new IllegalArgumentException("not a whole number from " + Integer.MIN_VALUE + " to "
                 + Integer.MAX_VALUE + ": '" + text + "'", e);
         }
+    }
+
+    /**
+     * @param text permission bits in octal, as for chmod: {@code 600}, {@code 0640}.
+     * @return the bits.
+     * @throws IllegalArgumentException naming the text unless it is 3 octal digits (4 with a leading 0).
+     */
+    public static int parseMode(final String text) {
+        final String t = text.strip();
+        if (!t.matches("0?[0-7]{3}")) {
+            throw new IllegalArgumentException("not a file mode of 3 octal digits such as 600 or 0640: '" + text
+                + "'");
+        }
+        return Integer.parseInt(t, 8);
+    }
+
+    /** @return permission bits as 4 octal digits, such as {@code 0600}. */
+    public static String formatMode(final int bits) {
+        return String.format(Locale.ROOT, "%04o", bits);
+    }
+
+    /** @return permission bits (0 to 0777) as the permissions of {@link java.nio.file.Files}. */
+    public static Set<PosixFilePermission> permissions(final int bits) {
+        final Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        final PosixFilePermission[] order = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+        for (int i = 0; i < order.length; i++) {
+            if ((bits & (0400 >> i)) != 0) {
+                mode.add(order[i]);
+            }
+        }
+        return mode;
     }
 
     private static long nanosPer(final String unit) {

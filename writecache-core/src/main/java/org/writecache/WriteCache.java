@@ -3,7 +3,6 @@ package org.writecache;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.Objects;
 
 import javax.management.ObjectName;
@@ -11,7 +10,6 @@ import javax.management.ObjectName;
 import org.writecache.format.CacheLayout;
 import org.writecache.freelist.Parker;
 import org.writecache.freelist.WaitStats;
-import org.writecache.pmem.MappedPersistentMemory;
 import org.writecache.pmem.PersistentMemory;
 import org.writecache.stats.Counters;
 import org.writecache.stats.CountersFile;
@@ -71,57 +69,32 @@ public final class WriteCache implements AutoCloseable {
 
     /**
      * Formats a new cache in {@code config.cacheFile()} in front of the device at {@code config.backingLocation()}
-     * (opened by {@link BlockDevices#open}).
+     * (a local file, or a URI a {@link BlockDeviceProvider} opens), atomically: the new cache is built and made
+     * durable in a file beside the cache file and renamed over it only when complete, so a format that dies half way
+     * leaves the cache file as it was. Creates a local backing file if it does not exist ({@code backing.size} bytes)
+     * or sizes an empty one; never extends one that holds data.
      *
-     * @throws IOException if the cache file already holds a valid cache and {@code format.force} is not set, or on I/O
-     *                     failure.
+     * @throws IOException if the cache file holds anything (a valid cache or another file) and {@code format.force} is
+     *                     not set, if either file is locked by another cache, if there is not enough space for the
+     *                     cache file, or on I/O failure; nothing is changed then.
+     * @throws IllegalArgumentException if the backing file is the cache file, or the sizes do not fit.
      */
     public static WriteCache format(final WriteCacheConfig config) throws IOException {
-        requireBackingFile(config);
-        if (Files.exists(config.cacheFile()) && Files.size(config.cacheFile()) > config.startOffset()
-            && !config.forceFormat()) {
-            try (MappedPersistentMemory existing =
-                     MappedPersistentMemory.open(config.cacheFile(), config.flushPolicy(), false)) {
-                if (CacheLayout.isFormatted(existing, config.startOffset())) {
-                    throw new IOException("cache file " + config.cacheFile() + " already holds a valid cache; set "
-                        + Settings.FORCE_FORMAT + "=true to overwrite it");
-                }
-            }
-        }
-        final BlockDevice device = BlockDevices.open(config, true);
-        try {
-            final PersistentMemory pm = config.pmemBackend().create(
-                config.cacheFile(), config.cacheSize(), config.flushPolicy(), config.prefault());
-            return start(config, pm, device, true, Parker.LOCK_SUPPORT);
-        } catch (final IOException | RuntimeException e) {
-            device.close();
-            throw e;
-        }
+        final CacheFiles.Opened files = CacheFiles.format(config);
+        return start(config, files.memory(), files.device(), Start.FORMATTED, Parker.LOCK_SUPPORT);
     }
 
     /**
-     * Opens the cache in {@code config.cacheFile()} and recovers its state.
+     * Opens the cache in {@code config.cacheFile()} and recovers its state. Never creates or resizes a file.
      *
      * @throws CorruptCacheException if the file is not a cache, was formatted with another block size, or its
      *                               metadata is corrupt.
+     * @throws IOException if the backing file is missing, or its size (or {@code backing.size}) is not the size the
+     *                     cache was formatted for, naming both sizes; if either file is locked by another cache.
      */
     public static WriteCache open(final WriteCacheConfig config) throws IOException {
-        requireBackingFile(config);
-        final long minimum = config.startOffset() + CacheLayout.SUPERBLOCK_SIZE;
-        if (Files.exists(config.cacheFile()) && Files.size(config.cacheFile()) < minimum) {
-            throw new CorruptCacheException("cache file " + config.cacheFile() + " of "
-                + Files.size(config.cacheFile()) + " bytes is smaller than its " + minimum
-                + "-byte superblock end (start offset " + config.startOffset() + "): truncated or not a cache");
-        }
-        final BlockDevice device = BlockDevices.open(config, false);
-        try {
-            final PersistentMemory pm =
-                config.pmemBackend().open(config.cacheFile(), config.flushPolicy(), config.prefault());
-            return start(config, pm, device, false, Parker.LOCK_SUPPORT);
-        } catch (final IOException | RuntimeException e) {
-            device.close();
-            throw e;
-        }
+        final CacheFiles.Opened files = CacheFiles.open(config);
+        return start(config, files.memory(), files.device(), false, Parker.LOCK_SUPPORT);
     }
 
     /**
@@ -141,24 +114,27 @@ public final class WriteCache implements AutoCloseable {
 
     static WriteCache start(final WriteCacheConfig config, final PersistentMemory pm, final BlockDevice device,
                             final boolean format, final Parker parker) throws IOException {
+        return start(config, pm, device, format ? Start.FORMAT : Start.OPEN, parker);
+    }
+
+    /** How {@link #start} comes by the layout: writes it, reads it, or reads the one a format has just written. */
+    enum Start {
+        /** Format the memory, then open. */
+        FORMAT,
+        /** Open what the memory holds. */
+        OPEN,
+        /** Open what a format (of the cache file, {@link CacheFiles}) has just written; logged as a format. */
+        FORMATTED
+    }
+
+    static WriteCache start(final WriteCacheConfig config, final PersistentMemory pm, final BlockDevice device,
+                            final Start how, final Parker parker) throws IOException {
         Objects.requireNonNull(config, "config");
         CountersFile counters = null;
         try {
             final CacheLayout layout;
-            if (format) {
-                final long deviceBlocks = device.size() / config.blockSize();
-                if (deviceBlocks < 1 || deviceBlocks > CacheLayout.MAX_DEVICE_BLOCKS - 1) {
-                    throw new IllegalArgumentException("backing device of " + device.size() + " bytes must hold 1 to "
-                        + (CacheLayout.MAX_DEVICE_BLOCKS - 1) + " blocks of " + config.blockSize());
-                }
-                final long n = CacheLayout.blocksThatFit(pm.size() - config.startOffset(), config.blockSize(),
-                    config.dataChecksum());
-                if (n < 1) {
-                    throw new IllegalArgumentException("cache region of " + (pm.size() - config.startOffset())
-                        + " bytes is smaller than its metadata plus one block of " + config.blockSize());
-                }
-                layout = CacheLayout.format(pm, config.startOffset(), config.blockSize(), (int) n, device.size(),
-                    config.dataChecksum());
+            if (how == Start.FORMAT) {
+                layout = formatLayout(config, pm, device);
             } else {
                 layout = CacheLayout.open(pm, config.startOffset(), config.blockSize());
                 if (device.size() < layout.deviceSize()) {
@@ -172,7 +148,7 @@ public final class WriteCache implements AutoCloseable {
             final Recovery.Result r = engine.recovery();
             LOG.log(Level.INFO, "{0} {1}: {2} blocks of {3} bytes, {4} dirty, {5} uncommitted dropped, "
                     + "{6} duplicates resolved{7}",
-                format ? "formatted" : "opened", pm.describe(), String.valueOf(layout.blockCount()),
+                how == Start.OPEN ? "opened" : "formatted", pm.describe(), String.valueOf(layout.blockCount()),
                 String.valueOf(layout.blockSize()), String.valueOf(r.committed()), String.valueOf(r.uncommitted()),
                 String.valueOf(r.duplicates()), r.error() == null ? "" : ", ERROR: " + r.error());
             return new WriteCache(config, pm, device, engine, counters);
@@ -186,10 +162,28 @@ public final class WriteCache implements AutoCloseable {
         }
     }
 
+    /** Writes an empty cache for {@code device} into {@code pm}, durably, magic last. */
+    static CacheLayout formatLayout(final WriteCacheConfig config, final PersistentMemory pm,
+                                    final BlockDevice device) {
+        final long deviceBlocks = device.size() / config.blockSize();
+        if (deviceBlocks < 1 || deviceBlocks > CacheLayout.MAX_DEVICE_BLOCKS - 1) {
+            throw new IllegalArgumentException("backing device of " + device.size() + " bytes must hold 1 to "
+                + (CacheLayout.MAX_DEVICE_BLOCKS - 1) + " blocks of " + config.blockSize());
+        }
+        final long n = CacheLayout.blocksThatFit(pm.size() - config.startOffset(), config.blockSize(),
+            config.dataChecksum());
+        if (n < 1) {
+            throw new IllegalArgumentException("cache region of " + (pm.size() - config.startOffset())
+                + " bytes is smaller than its metadata plus one block of " + config.blockSize());
+        }
+        return CacheLayout.format(pm, config.startOffset(), config.blockSize(), (int) n, device.size(),
+            config.dataChecksum());
+    }
+
     /** @return the counters file next to the cache file, or null (logged) if it cannot be created there. */
     private static CountersFile createCountersFile(final WriteCacheConfig config) {
         try {
-            return CountersFile.create(config.cacheFile());
+            return CountersFile.create(config.cacheFile(), config.fileMode());
         } catch (final IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "no counters file for " + config.cacheFile() + " (" + e
                 + "): status is readable through the API and JMX only");
@@ -197,11 +191,6 @@ public final class WriteCache implements AutoCloseable {
         }
     }
 
-    private static void requireBackingFile(final WriteCacheConfig config) {
-        if (config.backingLocation() == null) {
-            throw new IllegalArgumentException(Settings.BACKING_FILE + " is required");
-        }
-    }
 
     /** @return the block size in bytes. */
     public int blockSize() {
@@ -254,12 +243,14 @@ public final class WriteCache implements AutoCloseable {
     }
 
     /**
-     * Drops the cached contents of a range: afterwards it reads as whatever the backing device holds. Not a write of
-     * zeros.
+     * Drops the cached contents of a range, then tells the backing device the range is no longer needed
+     * ({@link BlockDevice#discard}: TRIM on an NBD export that offers it, nothing on a file): afterwards it reads as
+     * whatever the backing device holds. Not a write of zeros.
      */
     public void discard(final long offset, final long length) throws IOException {
         checkRange(offset, length);
         engine.discard(offset, length);
+        device.discard(offset, length);
     }
 
     /**

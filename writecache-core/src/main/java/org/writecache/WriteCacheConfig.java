@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -211,6 +213,26 @@ public final class WriteCacheConfig {
         return get(Settings.FORCE_FORMAT);
     }
 
+    /** @return {@link Settings#FILE_MODE}, as permissions. */
+    public Set<PosixFilePermission> fileMode() {
+        return Units.permissions(get(Settings.FILE_MODE));
+    }
+
+    /** @return {@link Settings#ALLOW_CACHE_NOT_PMEM}. */
+    public boolean allowCacheNotPmem() {
+        return get(Settings.ALLOW_CACHE_NOT_PMEM);
+    }
+
+    /** @return {@link Settings#ALLOW_FENCE_ONLY_NOT_TMPFS}. */
+    public boolean allowFenceOnlyNotTmpfs() {
+        return get(Settings.ALLOW_FENCE_ONLY_NOT_TMPFS);
+    }
+
+    /** @return {@link Settings#ALLOW_BACKING_CHAR_DEVICE}. */
+    public boolean allowBackingCharDevice() {
+        return get(Settings.ALLOW_BACKING_CHAR_DEVICE);
+    }
+
     /** @return {@link Settings#DATA_CHECKSUM}: what a format writes (an open uses what the cache file records). */
     public DataChecksum dataChecksum() {
         return get(Settings.DATA_CHECKSUM);
@@ -354,6 +376,12 @@ public final class WriteCacheConfig {
         public Builder prefault(final boolean v) { return set(Settings.PREFAULT, v); }
         /** @see Settings#FORCE_FORMAT */
         public Builder forceFormat(final boolean v) { return set(Settings.FORCE_FORMAT, v); }
+        /** @see Settings#ALLOW_CACHE_NOT_PMEM */
+        public Builder allowCacheNotPmem(final boolean v) { return set(Settings.ALLOW_CACHE_NOT_PMEM, v); }
+        /** @see Settings#ALLOW_FENCE_ONLY_NOT_TMPFS */
+        public Builder allowFenceOnlyNotTmpfs(final boolean v) { return set(Settings.ALLOW_FENCE_ONLY_NOT_TMPFS, v); }
+        /** @see Settings#ALLOW_BACKING_CHAR_DEVICE */
+        public Builder allowBackingCharDevice(final boolean v) { return set(Settings.ALLOW_BACKING_CHAR_DEVICE, v); }
         /** @see Settings#DATA_CHECKSUM */
         public Builder dataChecksum(final DataChecksum v) { return set(Settings.DATA_CHECKSUM, v); }
         /** @see Settings#VERIFY_READS */

@@ -49,7 +49,7 @@ class BackingFaultTest {
     }
 
     private static FaultyBlockDevice faulty(final WriteCacheConfig cfg) throws IOException {
-        return new FaultyBlockDevice(FileBlockDevice.open(cfg.backingFile(), cfg.backingSize()));
+        return new FaultyBlockDevice(FileBlockDevice.create(cfg.backingFile(), cfg.backingSize(), null));
     }
 
     private static byte[] backing(final WriteCacheConfig cfg, final long offset) throws IOException {
@@ -271,7 +271,7 @@ class BackingFaultTest {
 
     private static DelayingBlockDevice delayed(final WriteCacheConfig cfg, final RecordingSleeper sleeper,
                                                final Duration delay) throws IOException {
-        return new DelayingBlockDevice(FileBlockDevice.open(cfg.backingFile(), cfg.backingSize()), sleeper)
+        return new DelayingBlockDevice(FileBlockDevice.create(cfg.backingFile(), cfg.backingSize(), null), sleeper)
             .delaying(DeviceOperation.WRITE, delay).delaying(DeviceOperation.SYNC, delay);
     }
 

@@ -45,7 +45,7 @@ class FreelistWakeupTest {
         final List<Thread> started = new java.util.ArrayList<>();
         try (WriteCache cache = WriteCache.start(cfg,
             MappedPersistentMemory.create(cfg.cacheFile(), cfg.cacheSize(), cfg.flushPolicy(), false),
-            FileBlockDevice.open(cfg.backingFile(), cfg.backingSize()), true, parker)) {
+            FileBlockDevice.create(cfg.backingFile(), cfg.backingSize(), null), true, parker)) {
             final int n = cache.cacheBlocks();
             for (int i = 0; i < n; i++) {
                 cache.write((long) i * BS, ByteBuffer.wrap(WriteCacheTest.block(i)), false);

@@ -120,7 +120,7 @@ class InFlightOrderTest {
     private void run(final WritebackPipeline.Kind kind, final boolean cleaner) throws Exception {
         final WriteCacheConfig cfg = WriteCacheConfig.builder().cacheFile(files.cacheFile()).cacheSize(1 << 20)
             .backingFile(files.backingFile()).backingSize(4L << 20).background(false).writebackPipeline(kind).build();
-        final HoldingDevice device = new HoldingDevice(FileBlockDevice.open(cfg.backingFile(), cfg.backingSize()));
+        final HoldingDevice device = new HoldingDevice(FileBlockDevice.create(cfg.backingFile(), cfg.backingSize(), null));
         try (WriteCache c = WriteCache.format(cfg,
             MappedPersistentMemory.create(cfg.cacheFile(), cfg.cacheSize(), FlushPolicy.AUTO, false), device)) {
             c.write(X, ByteBuffer.wrap(WriteCacheTest.block(1)), true);

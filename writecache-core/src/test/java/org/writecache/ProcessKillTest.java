@@ -27,12 +27,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Real process kills: a child JVM writes through a cache on /dev/shm and is killed with SIGKILL at a random moment,
  * many times over; after each kill the cache must open without error, every write acknowledged durable must read
  * back (or a later write of the same block), and every block must read as a value once written to it.
+ *
+ * <p>{@code -Dwritecache.kill.runs=N} sets the number of kills (50 by default; 1000 is the long profile, recorded in
+ * docs/durability.md); {@code -Dwritecache.kill.seed=S} replays a run.
  */
 class ProcessKillTest {
     @RegisterExtension
     final TestFiles files = new TestFiles();
 
-    private static final int KILLS = 50;
+    /** Kills per run: 50 in CI; {@code -Dwritecache.kill.runs=1000} is the long profile. */
+    private static final int KILLS = Integer.getInteger("writecache.kill.runs", 50);
     private static final int BS = KillChild.BLOCK_SIZE;
     private static final int DEVICE_BLOCKS = KillChild.DEVICE_BLOCKS;
 

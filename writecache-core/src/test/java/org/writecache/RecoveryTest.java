@@ -36,6 +36,18 @@ class RecoveryTest {
 
     @RegisterExtension
     final TestFiles files = new TestFiles();
+    @RegisterExtension
+    final TestBackings backings = new TestBackings(this::newBacking);
+
+    /** The storage behind this test's caches: a file here; writecache-nbd runs these tests on NBD exports. */
+    TestBacking newBacking(final Path file, final long size) throws IOException {
+        return TestBacking.file(file);
+    }
+
+    private WriteCache open(final WriteCacheConfig cfg) throws IOException {
+        return WriteCache.open(cfg, cfg.pmemBackend().open(cfg.cacheFile(), cfg.flushPolicy(), cfg.prefault()),
+            backings.device(cfg));
+    }
 
     @Parameter
     DataChecksum checksum;
@@ -45,7 +57,8 @@ class RecoveryTest {
             .cacheFile(files.cacheFile()).cacheSize(1 << 20)
             .backingFile(files.backingFile()).backingSize(4L << 20).dataChecksum(checksum)
             .background(false).build();
-        WriteCache.format(cfg).close();
+        WriteCache.format(cfg, cfg.pmemBackend().create(cfg.cacheFile(), cfg.cacheSize(), cfg.flushPolicy(),
+            cfg.prefault()), backings.device(cfg)).close();
         return cfg;
     }
 
@@ -77,7 +90,7 @@ class RecoveryTest {
     void uncommittedEntriesAreFreedOnMedia() throws IOException {
         final WriteCacheConfig cfg = formatted();
         edit(cfg.cacheFile(), new long[][] {{0, 5, 3}, {1, 6, 2}}, 3);
-        try (WriteCache c = WriteCache.open(cfg)) {
+        try (WriteCache c = open(cfg)) {
             assertEquals(1, c.status().dirtyBlocks());
             assertArrayEquals(new byte[BS], read(c, 5 * BS, BS), "seq 3 is not below the commit count 3");
             assertArrayEquals(block(101), read(c, 6 * BS, BS));
@@ -90,7 +103,7 @@ class RecoveryTest {
     void ofTwoCommittedEntriesForOneBlockTheHigherSeqWins() throws IOException {
         final WriteCacheConfig cfg = formatted();
         edit(cfg.cacheFile(), new long[][] {{0, 5, 2}, {1, 5, 1}, {2, 7, 0}, {3, 7, 1}}, 3);
-        try (WriteCache c = WriteCache.open(cfg)) {
+        try (WriteCache c = open(cfg)) {
             assertEquals(2, c.status().dirtyBlocks());
             assertArrayEquals(block(100), read(c, 5 * BS, BS));
             assertArrayEquals(block(103), read(c, 7 * BS, BS));
@@ -103,7 +116,7 @@ class RecoveryTest {
     void twoCommittedEntriesWithTheSameSeqPutTheCacheInTheErrorState() throws IOException {
         final WriteCacheConfig cfg = formatted();
         edit(cfg.cacheFile(), new long[][] {{0, 5, 1}, {1, 5, 1}}, 2);
-        try (WriteCache c = WriteCache.open(cfg)) {
+        try (WriteCache c = open(cfg)) {
             final CacheStatus s = c.status();
             assertEquals(5, s.error());
             assertTrue(s.errorMessage().contains("device block 5"), s.errorMessage());
@@ -117,7 +130,7 @@ class RecoveryTest {
     void anEntryBeyondTheBackingDeviceIsCorruption() throws IOException {
         final WriteCacheConfig cfg = formatted();
         edit(cfg.cacheFile(), new long[][] {{0, 1024, 1}}, 2);
-        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> WriteCache.open(cfg));
+        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> open(cfg));
         assertTrue(e.getMessage().contains("device block 1024"), e.getMessage());
     }
 
@@ -125,7 +138,7 @@ class RecoveryTest {
     void anEntryAboveTheCommitCountIsCorruption() throws IOException {
         final WriteCacheConfig cfg = formatted();
         edit(cfg.cacheFile(), new long[][] {{4, 9, 8}}, 2);
-        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> WriteCache.open(cfg));
+        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> open(cfg));
         assertTrue(e.getMessage().contains("entry 4") && e.getMessage().contains("seq 8"), e.getMessage());
     }
 
@@ -163,21 +176,13 @@ class RecoveryTest {
         final WriteCacheConfig cfg = formatted();
         edit(cfg.cacheFile(), entries, commit);
         final WriteCacheConfig one = cfg.toBuilder().writebackJobs(1).highWatermark(0).lowWatermark(0).build();
-        try (WriteCache c = WriteCache.open(one)) {
+        try (WriteCache c = open(one)) {
             c.doWork();
             assertEquals(2, c.status().dirtyBlocks());
             assertEquals(1, c.status().blocksWrittenBack());
-            try (var ch = java.nio.channels.FileChannel.open(cfg.backingFile())) {
-                final ByteBuffer b = ByteBuffer.allocate(BS);
-                ch.read(b, 6L * BS);
-                assertArrayEquals(block(101), b.array(), "the lowest seq is the oldest");
-            }
+            assertArrayEquals(block(101), backings.of(cfg).read(6L * BS, BS), "the lowest seq is the oldest");
             c.doWork();
-            try (var ch = java.nio.channels.FileChannel.open(cfg.backingFile())) {
-                final ByteBuffer b = ByteBuffer.allocate(BS);
-                ch.read(b, 7L * BS);
-                assertArrayEquals(block(102), b.array(), "then the next lowest");
-            }
+            assertArrayEquals(block(102), backings.of(cfg).read(7L * BS, BS), "then the next lowest");
         }
     }
 

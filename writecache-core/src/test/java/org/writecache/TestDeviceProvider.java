@@ -26,6 +26,8 @@ public final class TestDeviceProvider implements BlockDeviceProvider {
         synchronized (OPENS) {
             OPENS.add(location + " " + (format ? "format" : "open"));
         }
-        return FileBlockDevice.open(Path.of(location.substring(PREFIX.length())), config.backingSize());
+        final Path file = Path.of(location.substring(PREFIX.length()));
+        return format ? FileBlockDevice.create(file, config.backingSize(), config.fileMode())
+            : FileBlockDevice.open(file, config.backingSize());
     }
 }

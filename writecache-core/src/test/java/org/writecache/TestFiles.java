@@ -21,6 +21,12 @@ public final class TestFiles implements AfterEachCallback {
         return track(unique(Files.isDirectory(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir")), ".wc"));
     }
 
+    /** @return a configuration of a 1 MiB cache on fresh files in front of a 4 MiB backing file, no background thread. */
+    public WriteCacheConfig.Builder smallCache() {
+        return WriteCacheConfig.builder().cacheFile(cacheFile()).cacheSize(1 << 20)
+            .backingFile(backingFile()).backingSize(4L << 20).background(false);
+    }
+
     /** @return a fresh path for a backing file on disk. */
     public Path backingFile() {
         final Path dir = Path.of("target", "test-backing");
@@ -42,7 +48,8 @@ public final class TestFiles implements AfterEachCallback {
         return copy;
     }
 
-    private Path track(final Path p) {
+    /** Deletes {@code p} after the test too. @return p */
+    public Path track(final Path p) {
         created.add(p);
         return p;
     }

@@ -10,10 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +32,17 @@ import org.writecache.stats.CountersFile;
 import org.writecache.stats.Gauge;
 import org.writecache.writeback.WritebackPipeline;
 
-/** Writeback options and messages: flush, jobs bound, errors, max age, cleaner, pause, flush on close, status. */
+/**
+ * Writeback options and messages: flush, jobs bound, errors, max age, cleaner, pause, flush on close, status. On a
+ * backing file here; writecache-nbd runs the same tests on NBD exports by overriding {@link #newBacking}.
+ */
 class WritebackOptionsTest {
     private static final int BS = 4096;
 
     @RegisterExtension
     final TestFiles files = new TestFiles();
+    @RegisterExtension
+    final TestBackings backings = new TestBackings(this::newBacking);
     private final CachedNanoClock clock = new CachedNanoClock();
     private CountingDevice device;
 
@@ -51,7 +54,7 @@ class WritebackOptionsTest {
     }
 
     private WriteCache format(final WriteCacheConfig c) throws IOException {
-        device = new CountingDevice(FileBlockDevice.open(c.backingFile(), c.backingSize()));
+        device = new CountingDevice(backings.device(c));
         return WriteCache.format(c, MappedPersistentMemory.create(c.cacheFile(), c.cacheSize(), FlushPolicy.AUTO,
             false), device);
     }
@@ -60,12 +63,18 @@ class WritebackOptionsTest {
         c.write((long) block * BS, ByteBuffer.wrap(WriteCacheTest.block(seed)), false);
     }
 
-    private static byte[] backing(final Path p, final int block) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            final ByteBuffer dst = ByteBuffer.allocate(BS);
-            ch.read(dst, (long) block * BS);
-            return dst.array();
-        }
+    /** The storage behind this test's caches: a file here. */
+    TestBacking newBacking(final Path file, final long size) throws IOException {
+        return TestBacking.file(file);
+    }
+
+    private WriteCache open(final WriteCacheConfig c) throws IOException {
+        device = new CountingDevice(backings.device(c));
+        return WriteCache.open(c, MappedPersistentMemory.open(c.cacheFile(), FlushPolicy.AUTO, false), device);
+    }
+
+    private byte[] backing(final WriteCacheConfig c, final int block) throws IOException {
+        return backings.of(c).read((long) block * BS, BS);
     }
 
     private void advanceMillis(final long ms) {
@@ -107,7 +116,7 @@ class WritebackOptionsTest {
             assertTrue(device.syncs.get() >= 7, "syncs: " + device.syncs);
             for (int i = 0; i < 50; i++) {
                 final int at = i == 20 ? 70 : i;
-                assertArrayEquals(WriteCacheTest.block(i + 1), backing(cfg.backingFile(), at), kind + " block " + at);
+                assertArrayEquals(WriteCacheTest.block(i + 1), backing(cfg, at), kind + " block " + at);
             }
         }
     }
@@ -171,12 +180,12 @@ class WritebackOptionsTest {
             assertEquals(1, c.status().dirtyBlocks(), "only block 9 is still cached");
             for (final int b : new int[] {5, 6, 7}) {
                 assertArrayEquals(WriteCacheTest.block(b * 10 + 1), WriteCacheTest.read(c, (long) b * BS, BS));
-                assertArrayEquals(WriteCacheTest.block(b * 10 + 1), backing(cfg.backingFile(), b));
+                assertArrayEquals(WriteCacheTest.block(b * 10 + 1), backing(cfg, b));
             }
             assertEquals(1, c.doWork(), "cleaner writes everything back");
             assertEquals(0, c.status().dirtyBlocks());
         }
-        try (WriteCache c = WriteCache.open(cfg)) {
+        try (WriteCache c = open(cfg)) {
             assertEquals(0, c.status().dirtyBlocks());
             assertArrayEquals(WriteCacheTest.block(51), WriteCacheTest.read(c, 5L * BS, BS), "no stale copy returns");
             assertArrayEquals(WriteCacheTest.block(90), WriteCacheTest.read(c, 9L * BS, BS));
@@ -209,14 +218,14 @@ class WritebackOptionsTest {
             }
             write(c, 2, 22);
         }
-        try (WriteCache c = WriteCache.open(cfg.toBuilder().flushOnClose(true).build())) {
+        try (WriteCache c = open(cfg.toBuilder().flushOnClose(true).build())) {
             assertEquals(7, c.status().dirtyBlocks());
             assertEquals(7, c.status().recoveredCommitted());
             assertEquals(0, c.status().recoveredUncommitted());
         }
-        try (WriteCache c = WriteCache.open(cfg)) {
+        try (WriteCache c = open(cfg)) {
             assertEquals(0, c.status().dirtyBlocks(), "flush on close wrote everything back");
-            assertArrayEquals(WriteCacheTest.block(22), backing(cfg.backingFile(), 2));
+            assertArrayEquals(WriteCacheTest.block(22), backing(cfg, 2));
         }
     }
 
@@ -276,7 +285,7 @@ class WritebackOptionsTest {
             layout.flushEntry(free);
             pm.fence();
         }
-        try (WriteCache c = WriteCache.open(cfg.toBuilder().cacheFile(image).build())) {
+        try (WriteCache c = open(cfg.toBuilder().cacheFile(image).build())) {
             final CacheStatus s = c.status();
             assertEquals(2, s.recoveredUncommitted(), "the two writes never committed are dropped");
             assertEquals(1, s.recoveredDuplicates(), "the older copy of device block 2 is freed");

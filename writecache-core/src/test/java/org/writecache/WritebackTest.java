@@ -8,6 +8,7 @@ import static org.writecache.WriteCacheTest.read;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,11 +19,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.MappedPersistentMemory;
 
+/**
+ * Writeback: watermarks, sorting and coalescing, the jobs bound, a cache smaller than the writes. On a backing file
+ * here; writecache-nbd runs the same tests on NBD exports by overriding {@link #newBacking}.
+ */
 class WritebackTest {
     private static final int BS = 4096;
 
     @RegisterExtension
     final TestFiles files = new TestFiles();
+    @RegisterExtension
+    final TestBackings backings = new TestBackings(this::newBacking);
+
+    /** The storage behind this test's caches: a file here. */
+    TestBacking newBacking(final Path file, final long size) throws IOException {
+        return TestBacking.file(file);
+    }
 
     private WriteCacheConfig.Builder config() {
         return WriteCacheConfig.builder()
@@ -32,7 +44,7 @@ class WritebackTest {
     }
 
     private RecordingDevice device(final WriteCacheConfig cfg) throws IOException {
-        return new RecordingDevice(FileBlockDevice.open(cfg.backingFile(), cfg.backingSize()));
+        return new RecordingDevice(backings.device(cfg));
     }
 
     private static WriteCache format(final WriteCacheConfig cfg, final BlockDevice dev) throws IOException {
@@ -120,7 +132,7 @@ class WritebackTest {
     @Test
     void aCacheSmallerThanTheWritesKeepsEveryWriteThroughWriteback() throws IOException {
         final WriteCacheConfig cfg = config().background(true).build();
-        try (WriteCache c = WriteCache.format(cfg)) {
+        try (WriteCache c = format(cfg, backings.device(cfg))) {
             final int blocks = 3 * c.cacheBlocks();
             for (int i = 0; i < blocks; i++) {
                 c.write((long) i * BS, ByteBuffer.wrap(block(i)), i % 10 == 0);

@@ -2,10 +2,8 @@ package org.writecache.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.writecache.BlockDevice;
+import org.writecache.BlockDevices;
 import org.writecache.CacheStatus;
 import org.writecache.Settings;
 import org.writecache.Units;
@@ -57,11 +57,14 @@ import picocli.CommandLine.Option;
         "Defaults finish in about 3 to 4 minutes on 2 cores; the report goes to target/bench-report/<time>/."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--cache-file", description = "Cache file (persistent memory). Default: /dev/shm/writecache-bench-<pid>.cache")
+    @Option(names = "--cache-file", description = "Cache file (persistent memory); it must not exist unless "
+        + "--overwrite. Default: /dev/shm/writecache-bench-<pid>.cache")
     Path cacheFile;
 
-    @Option(names = "--backing-file", description = "Backing file (slow device). Default: ./writecache-bench-<pid>.backing")
-    Path backingFile;
+    @Option(names = "--backing-file", paramLabel = "<path or URI>", description = "Backing device: a file, which "
+        + "must not exist unless --overwrite (default: ./writecache-bench-<pid>.backing), or a URI such as "
+        + "nbd://host:port/export; the backing baselines then measure that device.")
+    String backingFile;
 
     @Option(names = "--cache-size", defaultValue = "128m", converter = SizeConverter.class,
         description = "Cache file size (default ${DEFAULT-VALUE}).")
@@ -135,8 +138,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Report folder (default target/bench-report/<timestamp>).")
     Path out;
 
-    @Option(names = "--keep-files", description = "Keep the cache and backing files at the end.")
+    @Option(names = "--keep-files", description = "Keep the cache and backing files it created at the end.")
     boolean keepFiles;
+
+    @Option(names = "--overwrite", description = "Let the bench overwrite a cache or backing file (or report folder)"
+        + " that exists already; without it an existing file is refused. Files that existed are never deleted.")
+    boolean overwrite;
 
     /** The settings every cache configuration starts from; the bench then sets what it varies. */
     @Mixin
@@ -156,31 +163,43 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         final long pid = ProcessHandle.current().pid();
-        final Path cache = cacheFile != null ? cacheFile : Path.of("/dev/shm/writecache-bench-" + pid + ".cache");
-        final Path backing = backingFile != null ? backingFile
-            : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath();
-        validate(cache, backing);
-        final Path baselineFile = cache.resolveSibling(cache.getFileName() + ".baseline");
-        final Path openFile = cache.resolveSibling(cache.getFileName() + ".open");
+        final Path cacheCandidate = cacheFile != null ? cacheFile
+            : Path.of("/dev/shm/writecache-bench-" + pid + ".cache");
+        final String backingCandidate = backingFile != null ? backingFile
+            : Path.of("writecache-bench-" + pid + ".backing").toAbsolutePath().toString();
+        validate(cacheCandidate, backingCandidate);
+        final Path localCandidate = base(cacheCandidate, backingCandidate).build().backingFile();
         final Path dir = out != null ? out : Path.of("target", "bench-report",
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        final Map<String, String> setup = MachineInfo.describe(cache, backing);
-        setup.put("command", "writecache bench " + String.join(" ", options()));
-        setup.put("note", "figures from one machine, often shared; compare only within a run");
-        console.println("writecache bench: cache " + cache + ", backing " + backing + ", report " + dir);
-        final Progress progress = new Progress(console);
-        try {
+        try (ScratchFiles scratch = new ScratchFiles("writecache bench", overwrite)) {
+            final Path cache = scratch.claim(cacheCandidate);
+            final Path localBacking = localCandidate == null ? null : scratch.claim(localCandidate);
+            final String backing = localBacking == null ? backingCandidate : localBacking.toString();
+            final Path baselineFile = scratch.claim(cache.resolveSibling(cache.getFileName() + ".baseline"));
+            final Path openFile = scratch.claim(cache.resolveSibling(cache.getFileName() + ".open"));
+            ScratchFiles.resultFolder("writecache bench", dir, List.of(), overwrite);
+            if (keepFiles) {
+                scratch.keep();
+            }
+            final Map<String, String> setup = MachineInfo.describe(cache, localBacking != null ? localBacking : cache);
+            if (localBacking == null) {
+                setup.put("backing file", backing + " (remote)");
+            }
+            setup.put("command", "writecache bench " + String.join(" ", options()));
+            setup.put("note", "figures from one machine, often shared; compare only within a run");
+            console.println("writecache bench: cache " + cache + ", backing " + backing + ", report " + dir);
+            final Progress progress = new Progress(console);
             Summary summary = null;
             List<Target> targets = List.of();
             if (!scaleOnly) {
-                final Result r = comparison(cache, backing, baselineFile, openFile, progress);
+                final Result r = comparison(cache, backing, localBacking, baselineFile, openFile, scratch, progress);
                 summary = r.summary;
                 targets = r.targets;
             }
             List<ScaleRow> scaleRows = List.of();
             if (scale || scaleOnly) {
                 scaleRows = new ScaleBench(cache, backing, scaleBlocks, threads, flushPolicies.get(0),
-                    new Runner(warmup, duration.dividedBy(2), seed), console).run(progress);
+                    new Runner(warmup, duration.dividedBy(2), seed), console, scratch).run(progress);
             }
             final Report report = new Report(setup, summary, targets, scaleRows);
             ReportWriter.write(report, dir);
@@ -188,35 +207,32 @@ public final class BenchCommand implements Callable<Integer> {
             console.print(ReportWriter.markdown(new Report(Map.of(), summary, targets, scaleRows)));
             console.println("report: " + dir.toAbsolutePath() + "/report.html");
             return 0;
-        } finally {
-            if (!keepFiles) {
-                Files.deleteIfExists(cache);
-                Files.deleteIfExists(backing);
-            }
-            Files.deleteIfExists(baselineFile);
-            Files.deleteIfExists(openFile);
         }
     }
 
     private record Result(Summary summary, List<Target> targets) {
     }
 
-    private Result comparison(final Path cache, final Path backing, final Path baselineFile, final Path openFile,
+    private Result comparison(final Path cache, final String backing, final Path localBacking,
+                              final Path baselineFile, final Path openFile, final ScratchFiles scratch,
                               final Progress progress) throws IOException {
         final long region = Math.min(cacheSize / 2, backingSize) / blockSize * blockSize;
         final List<BenchCase> cases = plan(region);
-        final Baselines baselines = new Baselines(baselineFile, cacheSize, backing, region, blockSize,
-            flushPolicies);
+        final Baselines baselines = new Baselines(baselineFile, cacheSize, base(cache, backing).build(), region,
+            blockSize, flushPolicies, scratch);
         progress.plan(1 + runs * (cases.size() + (noBaselines ? 0 : baselines.steps()) + (openBlocks > 0 ? 1 : 0)));
         progress.step("prepare", "backing file " + backing + ": write " + region + " bytes");
-        prepareBacking(backing, region);
+        if (localBacking != null) {
+            scratch.extend(localBacking, backingSize);
+        }
+        prepareBacking(base(cache, backing).build(), region);
         final Runner runner = new Runner(warmup, duration, seed);
         final List<List<Measurement>> all = new ArrayList<>();
         final List<Double> open = new ArrayList<>();
         final List<Double> mapping = new ArrayList<>();
         double metadata = Double.NaN;
         final OpenCheck openCheck = openBlocks > 0 ? new OpenCheck(openFile, backing, openBlocks, backingSize,
-            flushPolicies.get(0)) : null;
+            flushPolicies.get(0), scratch) : null;
         try {
             for (int run = 1; run <= runs; run++) {
                 final List<Measurement> ms = new ArrayList<>();
@@ -258,7 +274,7 @@ public final class BenchCommand implements Callable<Integer> {
     private record Measured(Measurement measurement, double metadataBytesPerBlock) {
     }
 
-    private Measured runCase(final BenchCase c, final Path cache, final Path backing, final Runner runner)
+    private Measured runCase(final BenchCase c, final Path cache, final String backing, final Runner runner)
         throws IOException {
         final Workload w = c.workload();
         final WriteCacheConfig config = base(cache, backing).cacheSize(w.cacheSize(cacheSize))
@@ -325,8 +341,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The settings of every case but what the case varies. */
-    private WriteCacheConfig.Builder base(final Path cache, final Path backing) {
-        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingFile(backing).backingSize(backingSize)
+    private WriteCacheConfig.Builder base(final Path cache, final String backing) {
+        return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingLocation(backing)
+            .backingSize(backingSize)
             .blockSize(blockSize).forceFormat(true).prefault(true);
     }
 
@@ -350,7 +367,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Checks every option, and the cache configurations they make, before any file is touched. */
-    private void validate(final Path cache, final Path backing) {
+    private void validate(final Path cache, final String backing) {
         if (duration.isZero()) {
             throw new IllegalArgumentException("--duration must be positive: " + Units.formatDuration(duration));
         }
@@ -402,10 +419,10 @@ public final class BenchCommand implements Callable<Integer> {
         return o;
     }
 
-    private static void prepareBacking(final Path backing, final long region) throws IOException {
-        try (FileChannel ch = FileChannel.open(backing, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-            Baselines.sequentialWrite(ch, region);
+    /** Writes the region the baselines use, through the device as the cache opens it (a local file exists already). */
+    private static void prepareBacking(final WriteCacheConfig backing, final long region) throws IOException {
+        try (BlockDevice d = BlockDevices.open(backing, false)) {
+            Baselines.sequentialWrite(d, region);
         }
     }
 }

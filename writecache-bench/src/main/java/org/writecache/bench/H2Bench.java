@@ -8,6 +8,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,13 +41,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "h2bench", mixinStandardHelpOptions = true,
     description = "H2 TPC-B-like transactions, each durable on commit: plain file on disk vs. writecache.")
 public final class H2Bench implements Callable<Integer> {
+    /** The files H2 makes for one database. */
+    private static final List<String> DATABASE_FILES = List.of(WriteCacheFilePath.DATABASE_SUFFIX, ".trace.db",
+        ".lock.db");
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", description = "Directory on disk for the database files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dir", description = "Directory on disk for the database files, which are named after this "
+        + "process and must not exist there; created if needed (default: ${DEFAULT-VALUE}).")
     Path dir = Path.of("/tmp/writecache-h2bench");
 
-    @Option(names = "--cache-dir", description = "Directory for the cache file: tmpfs or DAX (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cache-dir", description = "Directory for the cache file: tmpfs or DAX; the file is named after"
+        + " this process and must not exist there (default: ${DEFAULT-VALUE}).")
     Path cacheDir = Path.of("/dev/shm");
 
     @Option(names = "--cache-size", defaultValue = "256m", converter = SizeConverter.class,
@@ -76,8 +84,12 @@ public final class H2Bench implements Callable<Integer> {
     @Option(names = "--accounts", description = "Accounts per branch (default: ${DEFAULT-VALUE}).")
     int accounts = 10_000;
 
-    @Option(names = "--out", description = "Results file, markdown (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("h2bench-results.md");
+    @Option(names = "--out", description = "Results file, markdown; it must not exist unless --overwrite "
+        + "(default: h2bench-results-<time>.md).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Overwrite the results file if it exists.")
+    boolean overwrite;
 
     /** The setups, in the order each round runs them. */
     static final String PLAIN = "plain file";
@@ -112,40 +124,52 @@ public final class H2Bench implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--branches " + branches + " and --accounts " + accounts
                 + " must be at least 1");
         }
-        final Path outDir = out.toAbsolutePath().getParent();
+        final Path results = out != null ? out : Path.of("h2bench-results-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
+        if (Files.exists(results) && !overwrite) {
+            throw new ParameterException(spec.commandLine(), "results file " + results + " exists: pass --overwrite"
+                + " to replace it, or name another with --out");
+        }
+        final Path outDir = results.toAbsolutePath().getParent();
         if (outDir != null && !Files.isDirectory(outDir)) {
-            throw new ParameterException(spec.commandLine(), "--out " + out + ": its directory does not exist");
+            throw new ParameterException(spec.commandLine(), "--out " + results + ": its directory does not exist");
         }
         if (!Files.isDirectory(cacheDir)) {
             throw new ParameterException(spec.commandLine(), "--cache-dir " + cacheDir + " is not a directory");
         }
-        final Path plainDb = dir.resolve("h2bench-plain");
-        final Path ceilingDb = dir.resolve("h2bench-ceiling");
-        final Path cachedDb = dir.resolve("h2bench-cached");
-        final WriteCacheConfig config = settings.builder().cacheSize(cacheSize).backingSize(backingSize)
-            .cacheFile(cacheDir.resolve("h2bench-cached.wc"))
-            .backingFile(Path.of(cachedDb + WriteCacheFilePath.DATABASE_SUFFIX))
-            .build();
-        Files.createDirectories(dir);
-        WriteCacheFilePath.register(config);
-        final String options = ";WRITE_DELAY=0";
-        final List<Run> runs = new ArrayList<>();
-        for (int r = 1; r <= rounds; r++) {
-            deleteDatabase(plainDb, null);
-            runs.add(run(r, PLAIN, "jdbc:h2:" + plainDb + options, true));
-            deleteDatabase(cachedDb, config.cacheFile());
-            runs.add(run(r, CACHED, "jdbc:h2:" + WriteCacheFilePath.SCHEME + ":" + cachedDb + options, true));
-            deleteDatabase(ceilingDb, null);
-            runs.add(run(r, CEILING, "jdbc:h2:" + ceilingDb + options, false));
+        final String name = "h2bench-" + ProcessHandle.current().pid();
+        try (ScratchFiles scratch = new ScratchFiles("writecache h2bench", false)) {
+            final List<String> names = new ArrayList<>();
+            for (final String db : List.of(name + "-plain", name + "-ceiling", name + "-cached")) {
+                for (final String suffix : DATABASE_FILES) {
+                    names.add(db + suffix);
+                }
+            }
+            final Path base = scratch.claimDirectory(dir, names);
+            final Path plainDb = base.resolve(name + "-plain");
+            final Path ceilingDb = base.resolve(name + "-ceiling");
+            final Path cachedDb = base.resolve(name + "-cached");
+            final WriteCacheConfig config = settings.builder().cacheSize(cacheSize).backingSize(backingSize)
+                .cacheFile(scratch.claim(cacheDir.resolve(name + ".wc")))
+                .backingFile(Path.of(cachedDb + WriteCacheFilePath.DATABASE_SUFFIX))
+                .build();
+            WriteCacheFilePath.register(config);
+            final String options = ";WRITE_DELAY=0";
+            final List<Run> runs = new ArrayList<>();
+            for (int r = 1; r <= rounds; r++) {
+                deleteDatabase(scratch, plainDb, null);
+                runs.add(run(r, PLAIN, "jdbc:h2:" + plainDb + options, true));
+                deleteDatabase(scratch, cachedDb, config.cacheFile());
+                runs.add(run(r, CACHED, "jdbc:h2:" + WriteCacheFilePath.SCHEME + ":" + cachedDb + options, true));
+                deleteDatabase(scratch, ceilingDb, null);
+                runs.add(run(r, CEILING, "jdbc:h2:" + ceilingDb + options, false));
+            }
+            final String report = report(runs, config, plainDb, ceilingDb);
+            System.out.print(report);
+            Files.writeString(results, report);
+            System.out.println("results written to " + results.toAbsolutePath());
+            return 0;
         }
-        deleteDatabase(plainDb, null);
-        deleteDatabase(cachedDb, config.cacheFile());
-        deleteDatabase(ceilingDb, null);
-        final String report = report(runs, config);
-        System.out.print(report);
-        Files.writeString(out, report);
-        System.out.println("results written to " + out.toAbsolutePath());
-        return 0;
     }
 
     private Run run(final int round, final String setup, final String url, final boolean durable)
@@ -179,16 +203,19 @@ public final class H2Bench implements Callable<Integer> {
         }
     }
 
-    private static void deleteDatabase(final Path db, final Path cacheFile) throws IOException {
-        for (final String suffix : List.of(WriteCacheFilePath.DATABASE_SUFFIX, ".trace.db", ".lock.db")) {
-            Files.deleteIfExists(Path.of(db + suffix));
+    /** Deletes a database of an earlier round: its files were all created by this command. */
+    private static void deleteDatabase(final ScratchFiles scratch, final Path db, final Path cacheFile)
+        throws IOException {
+        for (final String suffix : DATABASE_FILES) {
+            scratch.release(Path.of(db + suffix));
         }
         if (cacheFile != null) {
-            Files.deleteIfExists(cacheFile);
+            scratch.release(cacheFile);
         }
     }
 
-    private String report(final List<Run> runs, final WriteCacheConfig config) {
+    private String report(final List<Run> runs, final WriteCacheConfig config, final Path plainDb,
+                          final Path ceilingDb) {
         final StringBuilder b = new StringBuilder();
         b.append("# writecache h2bench, ").append(Instant.now()).append("\n\n");
         b.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Workload: TPC-B-like, %d branch(es), %d "
@@ -196,8 +223,8 @@ public final class H2Bench implements Callable<Integer> {
                 + "commit in the two durable ones (the ceiling never forces its file: not durable); %d s warm-up and "
                 + "%d s measured per setup and round.%n%n",
             Runtime.getRuntime().availableProcessors(), Runtime.version(), branches, accounts, warmup, seconds));
-        b.append("Plain file: ").append(dir.toAbsolutePath()).append("/h2bench-plain.mv.db; ceiling: ")
-            .append(dir.toAbsolutePath()).append("/h2bench-ceiling.mv.db. Writecache: cache ")
+        b.append("Plain file: ").append(plainDb).append(WriteCacheFilePath.DATABASE_SUFFIX).append("; ceiling: ")
+            .append(ceilingDb).append(WriteCacheFilePath.DATABASE_SUFFIX).append(". Writecache: cache ")
             .append(config.cacheFile()).append(" (").append(config.cacheSize() >> 20).append(" MiB, ")
             .append(config.flushPolicy()).append(" flush policy), backing ").append(config.backingFile())
             .append(".\n\n");

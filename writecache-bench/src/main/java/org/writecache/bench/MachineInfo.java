@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** What the machine is, for the report: processor, cores, memory, JVM, and the file systems used. */
-final class MachineInfo {
+public final class MachineInfo {
     private MachineInfo() {
     }
 
-    static Map<String, String> describe(final Path cacheFile, final Path backingFile) {
+    /** @return processor, cores, memory, OS, JVM and the file systems of the two files, for reports. */
+    public static Map<String, String> describe(final Path cacheFile, final Path backingFile) {
         final Map<String, String> m = new LinkedHashMap<>();
         m.put("cpu", procLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
         m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));

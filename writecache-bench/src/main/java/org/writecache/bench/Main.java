@@ -44,6 +44,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         WritebackBenchCommand.class,
         JmhCommand.class,
         ServeCommand.class,
+        org.writecache.bench.nbd.NbdBenchCommand.class,
         FormatCommand.class, CheckCommand.class, StatusCommand.class, FlushCommand.class, DumpCommand.class,
         TableCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class,

@@ -1,7 +1,6 @@
 package org.writecache.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.writecache.WriteCache;
@@ -22,14 +21,16 @@ final class OpenCheck implements AutoCloseable {
     private final Path file;
     private final FlushPolicy flush;
     private final WriteCacheConfig config;
+    private final ScratchFiles scratch;
     private boolean formatted;
 
-    OpenCheck(final Path file, final Path backing, final long blocks, final long backingSize,
-              final FlushPolicy flush) {
+    OpenCheck(final Path file, final String backing, final long blocks, final long backingSize,
+              final FlushPolicy flush, final ScratchFiles scratch) {
         this.file = file;
+        this.scratch = scratch;
         this.flush = flush;
         this.config = WriteCacheConfig.builder().cacheFile(file)
-            .cacheSize(CacheLayout.regionSize(blocks, BLOCK_SIZE)).backingFile(backing).backingSize(backingSize)
+            .cacheSize(CacheLayout.regionSize(blocks, BLOCK_SIZE)).backingLocation(backing).backingSize(backingSize)
             .blockSize(BLOCK_SIZE).flushPolicy(flush).background(false).forceFormat(true).prefault(false).build();
     }
 
@@ -56,6 +57,6 @@ final class OpenCheck implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        Files.deleteIfExists(file);
+        scratch.release(file);
     }
 }

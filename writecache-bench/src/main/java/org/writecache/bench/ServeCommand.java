@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import org.writecache.WriteCache;
@@ -17,6 +18,7 @@ import org.writecache.bench.cli.Errors;
 import org.writecache.nbd.NbdExport;
 import org.writecache.nbd.NbdProtocol;
 import org.writecache.nbd.NbdServer;
+import org.writecache.nbd.NbdServerLimits;
 import org.writecache.stats.CountersFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,10 +58,22 @@ public final class ServeCommand implements Callable<Integer> {
         description = "Export name (default ${DEFAULT-VALUE}); the empty default export name is accepted too.")
     private String exportName;
 
+    @Option(names = "--max-connections", paramLabel = "N", description = "Sessions served at once; more are closed at "
+        + "once (default " + NbdServerLimits.MAX_CONNECTIONS_DEFAULT + ").")
+    private int maxConnections = NbdServerLimits.MAX_CONNECTIONS_DEFAULT;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+        description = "Time a client has to finish the handshake (default 10s).")
+    private Duration handshakeTimeout = NbdServerLimits.HANDSHAKE_TIMEOUT_DEFAULT;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+        description = "Longest stall of a client in the middle of a request or a reply (default 60s).")
+    private Duration requestTimeout = NbdServerLimits.REQUEST_TIMEOUT_DEFAULT;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         final WriteCacheConfig cfg = ConfigOptions.requireBacking(options.build());
-        validate();
+        final NbdServerLimits limits = validate();
         final boolean formatting = format || !Files.exists(cfg.cacheFile());
         final NbdServer server;
         final WriteCache cache;
@@ -70,9 +84,9 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 final NbdExport export = new NbdExport(cache, exportName);
                 server = socket != null
-                    ? Errors.during("listen on socket " + socket, socket, () -> NbdServer.unix(export, socket))
+                    ? Errors.during("listen on socket " + socket, socket, () -> NbdServer.unix(export, socket, limits))
                     : Errors.during("listen on 127.0.0.1:" + port, null,
-                        () -> NbdServer.tcp(export, new InetSocketAddress("127.0.0.1", port)));
+                        () -> NbdServer.tcp(export, new InetSocketAddress("127.0.0.1", port), limits));
             } catch (final IOException | RuntimeException e) {
                 cache.close();
                 throw e;
@@ -88,8 +102,12 @@ public final class ServeCommand implements Callable<Integer> {
         return Errors.OK;
     }
 
-    /** Everything that can be checked without the cache, checked before the cache is touched. */
-    private void validate() {
+    /**
+     * Everything that can be checked without the cache, checked before the cache is touched.
+     *
+     * @return the server's limits.
+     */
+    private NbdServerLimits validate() {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535: " + port);
         }
@@ -104,6 +122,12 @@ public final class ServeCommand implements Callable<Integer> {
         if (socket != null && socket.toAbsolutePath().getParent() != null
             && !Files.isDirectory(socket.toAbsolutePath().getParent())) {
             throw new ParameterException(spec.commandLine(), "--socket " + socket + ": its directory does not exist");
+        }
+        try {
+            return NbdServerLimits.defaults().withMaxConnections(maxConnections)
+                .withHandshakeTimeout(handshakeTimeout).withRequestTimeout(requestTimeout);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 

@@ -66,7 +66,11 @@ public final class WritebackBenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Directory of the backing file (default ${DEFAULT-VALUE}).")
     Path dir = Path.of(System.getProperty("java.io.tmpdir"));
 
-    @Option(names = "--out", description = "Results file (default ${DEFAULT-VALUE}).")
+    @Option(names = "--overwrite", description = "Overwrite scratch files of the same name that exist already "
+        + "(never deleted); without it they are refused.")
+    boolean overwrite;
+
+    @Option(names = "--out", description = "Results file, appended to (default ${DEFAULT-VALUE}).")
     Path out = Path.of("target", "writeback-bench.txt");
 
     @Option(names = "--seed", description = "Random seed (default ${DEFAULT-VALUE}).")
@@ -101,7 +105,9 @@ public final class WritebackBenchCommand implements Callable<Integer> {
         final long[] targets = targets(deviceBlocks);
         final List<String> lines = new ArrayList<>();
         final PrintWriter console = spec.commandLine().getOut();
-        try {
+        try (ScratchFiles scratch = new ScratchFiles("writecache writeback-bench", overwrite)) {
+            scratch.claim(cache);
+            scratch.extend(scratch.claim(backing), deviceBlocks * bs);
             for (int round = 0; round < rounds; round++) {
                 final List<WritebackPipeline.Kind> order = new ArrayList<>(List.of(WritebackPipeline.Kind.values()));
                 if (round % 2 == 1) {
@@ -118,9 +124,6 @@ public final class WritebackBenchCommand implements Callable<Integer> {
                     lines.add(line);
                 }
             }
-        } finally {
-            Files.deleteIfExists(cache);
-            Files.deleteIfExists(backing);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.write(out, lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,37 +36,25 @@ class ServeCommandTest {
     Path dir;
 
     private final Path cacheFile = Path.of("/dev/shm").resolve("writecache-serve-test-" + System.nanoTime() + ".wc");
+    private ServeProcess serve;
     private Process server;
-    private BufferedReader lines;
-    private final StringBuilder output = new StringBuilder();
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (server != null) {
-            server.destroyForcibly().waitFor();
+        if (serve != null) {
+            serve.close();
         }
         Files.deleteIfExists(cacheFile);
     }
 
     private Path startServe() throws IOException {
         final Path socket = dir.resolve("nbd.sock");
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-agentlib")).toList());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-            "--socket", socket.toString(),
+        serve = ServeProcess.start(dir.resolve("serve.log"), List.of(), List.of("--socket", socket.toString(),
             "-s", "cache.file=" + cacheFile, "-s", "cache.size=8m",
             "-s", "backing.file=" + dir.resolve("backing.img"), "-s", "backing.size=16m",
             "-s", "autocommit.blocks=100000", "-s", "autocommit.time=1h"));
-        server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = lines.readLine()) != null && !line.startsWith("serving")) {
-            output.append(line).append('\n');
-        }
-        assertTrue(line != null, "serve did not start:\n" + output);
-        assertTrue(line.contains("nbd+unix:///writecache?socket=" + socket), line);
+        server = serve.process;
+        assertTrue(serve.servingLine.contains("nbd+unix:///writecache?socket=" + socket), serve.servingLine);
         return socket;
     }
 
@@ -126,12 +109,8 @@ class ServeCommandTest {
         final Path socket = startServe();
         writeOverNbd(socket, new Object[] {4096L, filled(0x3c, 8192), false});
         assertTrue(server.toHandle().destroy(), "SIGTERM sent");
-        String line;
-        while ((line = lines.readLine()) != null) {
-            output.append(line).append('\n');
-        }
         assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not exit on SIGTERM");
-        assertTrue(output.toString().contains("cache committed and closed"), output.toString());
+        assertTrue(serve.output().contains("cache committed and closed"), serve.output());
         assertTrue(Files.notExists(socket), "the socket file is removed");
         try (WriteCache c = reopen()) {
             assertEquals(2, c.status().dirtyBlocks(), "the unflushed write was committed at shutdown");

@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.writecache.pmem.SharedRegion;
 
 /**
  * A running cache's counters in a file next to its cache file, laid out by {@link CountersFileDescriptor}, so that
  * {@code writecache status} in another process can read them while the cache runs. The writer creates the file (mode
- * 0600) when the cache opens and deletes it on close; a file left by a killed process names a process that no longer
+ * {@code file.mode}, 0600 by default) when the cache opens and deletes it on close; a file left by a killed process names a process that no longer
  * runs, or a pid that another process has taken since (told apart by its start time).
  */
 public final class CountersFile implements AutoCloseable {
@@ -35,9 +38,14 @@ public final class CountersFile implements AutoCloseable {
 
     /** Creates (or replaces) the counters file of {@code cacheFile}, with every counter and gauge at zero. */
     public static CountersFile create(final Path cacheFile) throws IOException {
+        return create(cacheFile, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** {@link #create(Path)} with the file's permission bits. */
+    public static CountersFile create(final Path cacheFile, final Set<PosixFilePermission> mode) throws IOException {
         final Path path = pathFor(cacheFile);
         final int slots = Counters.slots();
-        final SharedRegion region = SharedRegion.create(path, CountersFileDescriptor.fileLength(slots));
+        final SharedRegion region = SharedRegion.create(path, CountersFileDescriptor.fileLength(slots), mode);
         for (final Counter c : Counter.values()) {
             putLabel(region, c.id(), c.label());
         }

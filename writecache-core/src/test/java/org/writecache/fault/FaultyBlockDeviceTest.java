@@ -29,7 +29,7 @@ class FaultyBlockDeviceTest {
 
     @Test
     void failsOnlyTheChosenOperationInItsRangeAndLeavesTheDeviceUntouched() throws IOException {
-        try (FaultyBlockDevice d = new FaultyBlockDevice(FileBlockDevice.open(files.backingFile(), 1 << 20))) {
+        try (FaultyBlockDevice d = new FaultyBlockDevice(FileBlockDevice.create(files.backingFile(), 1 << 20, null))) {
             d.failing(DeviceOperation.WRITE, FaultTrigger.always().inRange(8192, 12288));
             d.write(0, filled(1));
             final IOException e = assertThrows(IOException.class, () -> d.write(8192, filled(2)));
@@ -52,7 +52,7 @@ class FaultyBlockDeviceTest {
 
     @Test
     void failsReadsAndSyncs() throws IOException {
-        try (FaultyBlockDevice d = new FaultyBlockDevice(FileBlockDevice.open(files.backingFile(), 1 << 20))) {
+        try (FaultyBlockDevice d = new FaultyBlockDevice(FileBlockDevice.create(files.backingFile(), 1 << 20, null))) {
             d.failing(DeviceOperation.READ, FaultTrigger.everyNth(2)).failing(DeviceOperation.SYNC, FaultTrigger.once());
             d.read(0, ByteBuffer.allocate(512));
             assertThrows(IOException.class, () -> d.read(0, ByteBuffer.allocate(512)));
@@ -68,7 +68,7 @@ class FaultyBlockDeviceTest {
     void delayingDeviceAsksItsSleeperForEachDelayedOperation() throws IOException {
         final List<Long> slept = new ArrayList<>();
         try (DelayingBlockDevice d =
-                 new DelayingBlockDevice(FileBlockDevice.open(files.backingFile(), 1 << 20), slept::add)) {
+                 new DelayingBlockDevice(FileBlockDevice.create(files.backingFile(), 1 << 20, null), slept::add)) {
             d.delaying(DeviceOperation.WRITE, Duration.ofMillis(3)).delaying(DeviceOperation.SYNC, Duration.ofMillis(7));
             d.write(0, filled(1));
             d.read(0, ByteBuffer.allocate(4096));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -111,17 +109,8 @@ class H2CrashTest {
 
     private static Process start(final WriteCacheConfig config, final int firstId, final long seed,
                                  final Path commitLog, final Path stderr) throws IOException {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-Xmx")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-cp", System.getProperty("java.class.path"), H2CrashChild.class.getName(),
-            config.cacheFile().toString(), config.backingFile().toString(), String.valueOf(firstId),
-            String.valueOf(seed), commitLog.toString()));
+        final List<String> cmd = ChildJvm.command(H2CrashChild.class, config.cacheFile().toString(),
+            config.backingFile().toString(), String.valueOf(firstId), String.valueOf(seed), commitLog.toString());
         return new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
     }
 }

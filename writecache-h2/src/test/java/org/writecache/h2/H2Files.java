@@ -34,6 +34,11 @@ final class H2Files implements AfterEachCallback {
             .build();
     }
 
+    /** Deletes {@code file} afterwards too. */
+    void track(final Path file) {
+        files.add(file);
+    }
+
     /** @return the JDBC URL of the database kept in {@code config}'s cache. */
     static String url(final WriteCacheConfig config, final String options) {
         final String file = config.backingFile().toString();

@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * The fixed newstyle handshake and option haggling, server side: greets the client, then answers options until one
  * enters transmission ({@code NBD_OPT_GO}, {@code NBD_OPT_EXPORT_NAME}) or ends the session ({@code NBD_OPT_ABORT}).
+ * Messages are encoded and decoded by {@link NbdOptions}.
  *
  * <p>Malformed option data gets {@code NBD_REP_ERR_INVALID}, unknown options {@code NBD_REP_ERR_UNSUP}, unknown
  * export names {@code NBD_REP_ERR_UNKNOWN}; all three leave the client free to try again. A bad magic, unknown client
- * flags or option data longer than {@link NbdProtocol#MAX_OPTION_LENGTH} end the session ({@link NbdProtocolException}).
+ * flags or option data longer than {@link NbdProtocol#MAX_OPTION_LENGTH} end the session
+ * ({@link NbdProtocolException}).
  */
 final class NbdHandshake {
     /** How haggling ended. */
@@ -21,6 +23,7 @@ final class NbdHandshake {
     private final NbdExport export;
     private final DataInputStream in;
     private final DataOutputStream out;
+    private final ByteBuffer header = ByteBuffer.allocate(NbdOptions.REPLY_HEADER_SIZE);
     private boolean noZeroes;
 
     NbdHandshake(final NbdExport export, final DataInputStream in, final DataOutputStream out) {
@@ -31,9 +34,8 @@ final class NbdHandshake {
 
     /** Runs the handshake; on {@link Outcome#TRANSMISSION} the stream is positioned at the first request. */
     Outcome run() throws IOException {
-        out.writeLong(NbdProtocol.NBDMAGIC);
-        out.writeLong(NbdProtocol.IHAVEOPT);
-        out.writeShort(NbdProtocol.FLAG_FIXED_NEWSTYLE | NbdProtocol.FLAG_NO_ZEROES);
+        NbdOptions.putGreeting(header.clear(), NbdProtocol.FLAG_FIXED_NEWSTYLE | NbdProtocol.FLAG_NO_ZEROES);
+        out.write(header.array(), 0, header.position());
         out.flush();
         final int clientFlags = in.readInt();
         if ((clientFlags & ~(NbdProtocol.FLAG_C_FIXED_NEWSTYLE | NbdProtocol.FLAG_C_NO_ZEROES)) != 0) {
@@ -41,22 +43,19 @@ final class NbdHandshake {
         }
         noZeroes = (clientFlags & NbdProtocol.FLAG_C_NO_ZEROES) != 0;
         while (true) {
-            final long magic = in.readLong();
-            if (magic != NbdProtocol.IHAVEOPT) {
-                throw new NbdProtocolException("bad option magic 0x" + Long.toHexString(magic));
-            }
-            final int option = in.readInt();
-            final int length = in.readInt();
-            if (length < 0 || length > NbdProtocol.MAX_OPTION_LENGTH) {
-                throw new NbdProtocolException("option " + option + " with " + Integer.toUnsignedString(length)
+            in.readFully(header.array(), 0, NbdOptions.REQUEST_HEADER_SIZE);
+            final NbdOptions.Request request = NbdOptions.getRequest(header.clear());
+            if (request.length() > NbdProtocol.MAX_OPTION_LENGTH) {
+                throw new NbdProtocolException("option " + request.option() + " with " + request.length()
                     + " bytes of data, more than " + NbdProtocol.MAX_OPTION_LENGTH);
             }
+            final int length = (int) request.length();
             final byte[] data = in.readNBytes(length);
             if (data.length != length) {
-                throw new NbdProtocolException("option " + option + " truncated at " + data.length + " of " + length
-                    + " bytes");
+                throw new NbdProtocolException("option " + request.option() + " truncated at " + data.length + " of "
+                    + length + " bytes");
             }
-            final Outcome outcome = answer(option, ByteBuffer.wrap(data));
+            final Outcome outcome = answer(request.option(), ByteBuffer.wrap(data));
             out.flush();
             if (outcome != null) {
                 return outcome;
@@ -89,7 +88,7 @@ final class NbdHandshake {
                 out.writeLong(export.size());
                 out.writeShort(export.transmissionFlags());
                 if (!noZeroes) {
-                    out.write(new byte[124]);
+                    out.write(new byte[NbdOptions.EXPORT_NAME_PADDING]);
                 }
                 return Outcome.TRANSMISSION;
             }
@@ -105,44 +104,25 @@ final class NbdHandshake {
 
     /** Answers NBD_OPT_INFO or NBD_OPT_GO; returns whether it succeeded. */
     private boolean info(final int option, final ByteBuffer data) throws IOException {
-        if (data.remaining() < 6) {
-            reply(option, NbdProtocol.REP_ERR_INVALID, text("option data of " + data.remaining() + " bytes is short"));
+        final NbdOptions.Go go;
+        try {
+            go = NbdOptions.parseGo(data);
+        } catch (final IllegalArgumentException e) {
+            reply(option, NbdProtocol.REP_ERR_INVALID, text(e.getMessage()));
             return false;
         }
-        final int nameLength = data.getInt();
-        if (nameLength < 0 || nameLength > data.remaining() - 2) {
-            reply(option, NbdProtocol.REP_ERR_INVALID, text("name length " + Integer.toUnsignedString(nameLength)
-                + " exceeds the option data"));
+        if (!knows(go.name())) {
+            reply(option, NbdProtocol.REP_ERR_UNKNOWN, text("no export named '" + go.name() + "'"));
             return false;
         }
-        final String name = StandardCharsets.UTF_8.decode(data.slice(data.position(), nameLength)).toString();
-        data.position(data.position() + nameLength);
-        final int requests = Short.toUnsignedInt(data.getShort());
-        if (data.remaining() != 2 * requests) {
-            reply(option, NbdProtocol.REP_ERR_INVALID, text(requests + " information requests need "
-                + 2 * requests + " bytes, got " + data.remaining()));
-            return false;
+        reply(option, NbdProtocol.REP_INFO, NbdOptions.exportInfo(export.size(), export.transmissionFlags()));
+        reply(option, NbdProtocol.REP_INFO, NbdOptions.blockSizeInfo(export.blockSize(), export.blockSize(),
+            NbdProtocol.MAX_PAYLOAD));
+        if (go.wants(NbdProtocol.INFO_NAME)) {
+            reply(option, NbdProtocol.REP_INFO, NbdOptions.textInfo(NbdProtocol.INFO_NAME, export.name()));
         }
-        if (!knows(name)) {
-            reply(option, NbdProtocol.REP_ERR_UNKNOWN, text("no export named '" + name + "'"));
-            return false;
-        }
-        boolean wantsName = false;
-        boolean wantsDescription = false;
-        while (data.hasRemaining()) {
-            final int type = Short.toUnsignedInt(data.getShort());
-            wantsName |= type == NbdProtocol.INFO_NAME;
-            wantsDescription |= type == NbdProtocol.INFO_DESCRIPTION;
-        }
-        reply(option, NbdProtocol.REP_INFO, ByteBuffer.allocate(12).putShort((short) NbdProtocol.INFO_EXPORT)
-            .putLong(export.size()).putShort((short) export.transmissionFlags()).array());
-        reply(option, NbdProtocol.REP_INFO, ByteBuffer.allocate(14).putShort((short) NbdProtocol.INFO_BLOCK_SIZE)
-            .putInt(export.blockSize()).putInt(export.blockSize()).putInt(NbdProtocol.MAX_PAYLOAD).array());
-        if (wantsName) {
-            reply(option, NbdProtocol.REP_INFO, typed(NbdProtocol.INFO_NAME, export.name()));
-        }
-        if (wantsDescription) {
-            reply(option, NbdProtocol.REP_INFO, typed(NbdProtocol.INFO_DESCRIPTION, "writecache of "
+        if (go.wants(NbdProtocol.INFO_DESCRIPTION)) {
+            reply(option, NbdProtocol.REP_INFO, NbdOptions.textInfo(NbdProtocol.INFO_DESCRIPTION, "writecache of "
                 + export.size() + " bytes in blocks of " + export.blockSize()));
         }
         reply(option, NbdProtocol.REP_ACK, new byte[0]);
@@ -154,19 +134,12 @@ final class NbdHandshake {
     }
 
     private void reply(final int option, final int type, final byte[] data) throws IOException {
-        out.writeLong(NbdProtocol.OPTION_REPLY_MAGIC);
-        out.writeInt(option);
-        out.writeInt(type);
-        out.writeInt(data.length);
+        NbdOptions.putReply(header.clear(), option, type, data.length);
+        out.write(header.array(), 0, header.position());
         out.write(data);
     }
 
     private static byte[] text(final String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] typed(final int type, final String s) {
-        final byte[] b = text(s);
-        return ByteBuffer.allocate(2 + b.length).putShort((short) type).put(b).array();
     }
 }

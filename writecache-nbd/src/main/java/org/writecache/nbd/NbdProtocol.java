@@ -1,8 +1,9 @@
 package org.writecache.nbd;
 
 /**
- * The numbers of the NBD protocol (doc/proto.md of the NetworkBlockDevice project) that this server speaks: the fixed
- * newstyle handshake and simple replies. Every field is big-endian on the wire.
+ * The numbers of the NBD protocol (doc/proto.md of the NetworkBlockDevice project) that this project's server and
+ * client speak: the fixed newstyle handshake and simple replies. Every field is big-endian on the wire. The messages
+ * themselves are encoded and decoded by {@link NbdRequest}, {@link NbdReply} and {@link NbdOptions}.
  *
  * <pre>
  * handshake, server first:
@@ -58,8 +59,18 @@ public final class NbdProtocol {
     public static final int REP_ERR_INVALID = 0x80000003;
     /** Option reply error: no such export. */
     public static final int REP_ERR_UNKNOWN = 0x80000006;
+    /** Option reply error: the server forbids the option. */
+    public static final int REP_ERR_POLICY = 0x80000002;
+    /** Option reply error: the option is not supported on this platform. */
+    public static final int REP_ERR_PLATFORM = 0x80000004;
+    /** Option reply error: the server requires TLS. */
+    public static final int REP_ERR_TLS_REQD = 0x80000005;
     /** Option reply error: the server is shutting down. */
     public static final int REP_ERR_SHUTDOWN = 0x80000007;
+    /** Option reply error: the server requires the client to ask for NBD_INFO_BLOCK_SIZE. */
+    public static final int REP_ERR_BLOCK_SIZE_REQD = 0x80000008;
+    /** Bit set in every option reply type that is an error. */
+    public static final int REP_FLAG_ERROR = 0x80000000;
 
     /** Information type: export size and transmission flags. */
     public static final int INFO_EXPORT = 0;
@@ -72,6 +83,8 @@ public final class NbdProtocol {
 
     /** Transmission flag: always set. */
     public static final int FLAG_HAS_FLAGS = 1;
+    /** Transmission flag: the export is read-only. */
+    public static final int FLAG_READ_ONLY = 1 << 1;
     /** Transmission flag: the server understands FLUSH. */
     public static final int FLAG_SEND_FLUSH = 1 << 2;
     /** Transmission flag: the server understands the FUA command flag. */
@@ -101,14 +114,20 @@ public final class NbdProtocol {
     /** Command flag (WRITE_ZEROES): do not punch a hole; this server never does. */
     public static final int CMD_FLAG_NO_HOLE = 1 << 1;
 
+    /** Error: operation not permitted. */
+    public static final int EPERM = 1;
     /** Error: input/output error. */
     public static final int EIO = 5;
+    /** Error: out of memory. */
+    public static final int ENOMEM = 12;
     /** Error: invalid argument. */
     public static final int EINVAL = 22;
     /** Error: write beyond the end of the device. */
     public static final int ENOSPC = 28;
     /** Error: value too large (a payload-free command longer than this server accepts). */
     public static final int EOVERFLOW = 75;
+    /** Error: operation not supported. */
+    public static final int ENOTSUP = 95;
     /** Error: the server is shutting down. */
     public static final int ESHUTDOWN = 108;
 
@@ -119,6 +138,38 @@ public final class NbdProtocol {
     /** Longest export name the protocol allows. */
     public static final int MAX_NAME_LENGTH = 4096;
 
+    /** Default TCP port (IANA). */
+    public static final int DEFAULT_PORT = 10809;
+
     private NbdProtocol() {
+    }
+
+    /** @return the name of an NBD error code, such as {@code EIO (5)}, for messages. */
+    public static String errorName(final int error) {
+        final String name = switch (error) {
+            case EPERM -> "EPERM";
+            case EIO -> "EIO";
+            case ENOMEM -> "ENOMEM";
+            case EINVAL -> "EINVAL";
+            case ENOSPC -> "ENOSPC";
+            case EOVERFLOW -> "EOVERFLOW";
+            case ENOTSUP -> "ENOTSUP";
+            case ESHUTDOWN -> "ESHUTDOWN";
+            default -> "error";
+        };
+        return name + " (" + Integer.toUnsignedString(error) + ")";
+    }
+
+    /** @return the name of a command type, such as {@code WRITE}, for messages. */
+    public static String commandName(final int type) {
+        return switch (type) {
+            case CMD_READ -> "READ";
+            case CMD_WRITE -> "WRITE";
+            case CMD_DISC -> "DISC";
+            case CMD_FLUSH -> "FLUSH";
+            case CMD_TRIM -> "TRIM";
+            case CMD_WRITE_ZEROES -> "WRITE_ZEROES";
+            default -> "command " + type;
+        };
     }
 }

@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a real NBD client (qemu-io, qemu-img, nbdcopy, fio) with a time limit; skips the test if it is missing. */
-final class ExternalTool {
+public final class ExternalTool {
     /** What a run printed and how it ended. */
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
     private ExternalTool() {
     }
 
     /** Skips the calling test with a clear message unless {@code name} is an executable on PATH. */
-    static void require(final String name, final String debianPackage) {
+    public static void require(final String name, final String debianPackage) {
         boolean found = false;
         for (final String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             found |= !dir.isEmpty() && Files.isExecutable(Path.of(dir, name));
@@ -29,7 +29,7 @@ final class ExternalTool {
     }
 
     /** Runs {@code command} in {@code dir}, merging stderr into the output; fails if it takes over 60 seconds. */
-    static Result run(final Path dir, final String... command) throws IOException, InterruptedException {
+    public static Result run(final Path dir, final String... command) throws IOException, InterruptedException {
         final Path log = Files.createTempFile(dir, "tool", ".log");
         final Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
             .redirectOutput(log.toFile()).start();
@@ -41,7 +41,7 @@ final class ExternalTool {
     }
 
     /** Runs {@code command} and fails, showing its output, unless it exits with status 0. */
-    static String ok(final Path dir, final String... command) throws IOException, InterruptedException {
+    public static String ok(final Path dir, final String... command) throws IOException, InterruptedException {
         final Result r = run(dir, command);
         if (r.exit() != 0) {
             throw new AssertionError(String.join(" ", command) + " exited with " + r.exit() + ":\n" + r.output());

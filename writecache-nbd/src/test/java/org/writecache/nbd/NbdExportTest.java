@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-/** Byte-granular reads and writes over a block cache, against a byte-array model of the device. */
+/**
+ * The export's byte-granular reads, writes and zero-writes against a byte-array model of the device (the
+ * read-modify-write itself, with concurrent writers, is tested in {@code org.writecache.UnalignedAccessTest}).
+ */
 class NbdExportTest {
     private static final int REGION = 256 << 10;
 
@@ -49,54 +48,6 @@ class NbdExportTest {
             final ByteBuffer all = ByteBuffer.allocate(REGION);
             export.read(0, all);
             assertArrayEquals(model, all.array(), "seed " + seed + ": the whole region at the end");
-        }
-    }
-
-    /**
-     * Writers of disjoint 512-byte sectors that share 4 KiB blocks: each partial write is a read-modify-write of
-     * its block, so without mutual exclusion one writer's sector is lost when another rewrites the block.
-     */
-    @Test
-    void concurrentPartialWritesToOneBlockKeepEverySector() throws Exception {
-        final int writers = 4;
-        final int blocks = 64;
-        try (NbdFixture fx = NbdFixture.unix()) {
-            final CountDownLatch go = new CountDownLatch(1);
-            final AtomicReference<Throwable> failure = new AtomicReference<>();
-            final List<Thread> threads = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                final int writer = w;
-                threads.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        go.await();
-                        for (int round = 1; round <= 20; round++) {
-                            for (int b = 0; b < blocks; b++) {
-                                final byte[] sector = new byte[512];
-                                java.util.Arrays.fill(sector, (byte) (round * 8 + writer));
-                                fx.export.write((long) b * 4096 + writer * 1024L, ByteBuffer.wrap(sector), false);
-                            }
-                        }
-                    } catch (final Throwable t) {
-                        failure.compareAndSet(null, t);
-                    }
-                }));
-            }
-            go.countDown();
-            for (final Thread t : threads) {
-                t.join();
-            }
-            if (failure.get() != null) {
-                throw new AssertionError("writer failed", failure.get());
-            }
-            final byte[] expected = new byte[4096];
-            for (int w = 0; w < writers; w++) {
-                java.util.Arrays.fill(expected, w * 1024, w * 1024 + 512, (byte) (20 * 8 + w));
-            }
-            for (int b = 0; b < blocks; b++) {
-                final ByteBuffer dst = ByteBuffer.allocate(4096);
-                fx.export.read((long) b * 4096, dst);
-                assertArrayEquals(expected, dst.array(), "block " + b);
-            }
         }
     }
 }

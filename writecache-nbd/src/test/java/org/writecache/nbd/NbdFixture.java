@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import org.writecache.BlockDevice;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
+import org.writecache.pmem.MappedPersistentMemory;
 
 /**
  * A cache (on /dev/shm, the emulated persistent memory) with its backing file (under target/), exported by an NBD
@@ -26,7 +28,18 @@ final class NbdFixture implements AutoCloseable {
     final NbdServer server;
     private final List<Path> files = new ArrayList<>();
 
+    /** Opens the backing device of a fixture's cache, for fixtures that decorate it (fault injection). */
+    @FunctionalInterface
+    interface DeviceFactory {
+        BlockDevice open(WriteCacheConfig config) throws IOException;
+    }
+
     private NbdFixture(final boolean unix, final UnaryOperator<WriteCacheConfig.Builder> settings) throws IOException {
+        this(unix, settings, NbdServerLimits.defaults(), null);
+    }
+
+    private NbdFixture(final boolean unix, final UnaryOperator<WriteCacheConfig.Builder> settings,
+                       final NbdServerLimits limits, final DeviceFactory device) throws IOException {
         dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "nbd-test")), "nbd").toAbsolutePath();
         final Path cacheFile = (Files.isDirectory(SHM) ? SHM : dir)
             .resolve("writecache-nbd-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".wc");
@@ -34,10 +47,12 @@ final class NbdFixture implements AutoCloseable {
         config = settings.apply(WriteCacheConfig.builder()
             .cacheFile(cacheFile).cacheSize(32L << 20)
             .backingFile(dir.resolve("backing.img")).backingSize(64L << 20)).build();
-        cache = WriteCache.format(config);
+        cache = device == null ? WriteCache.format(config) : WriteCache.format(config,
+            MappedPersistentMemory.create(config.cacheFile(), config.cacheSize(), config.flushPolicy(), false),
+            device.open(config));
         export = new NbdExport(cache, "wc");
-        server = unix ? NbdServer.unix(export, dir.resolve("nbd.sock"))
-            : NbdServer.tcp(export, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = unix ? NbdServer.unix(export, dir.resolve("nbd.sock"), limits)
+            : NbdServer.tcp(export, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits);
     }
 
     /** A fixture serving on a Unix socket. */
@@ -53,6 +68,11 @@ final class NbdFixture implements AutoCloseable {
     /** A fixture with extra cache settings. */
     static NbdFixture unix(final UnaryOperator<WriteCacheConfig.Builder> settings) throws IOException {
         return new NbdFixture(true, settings);
+    }
+
+    /** A fixture on a Unix socket with server limits and a backing device of the test's making. */
+    static NbdFixture unix(final NbdServerLimits limits, final DeviceFactory device) throws IOException {
+        return new NbdFixture(true, b -> b, limits, device);
     }
 
     /** The URI with the empty (default) export name, as qemu uses it. */

@@ -9,7 +9,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** A byte-level NBD client for tests: sends well-formed and malformed messages and reads the raw answers. */
@@ -62,13 +61,7 @@ final class RawNbdClient implements AutoCloseable {
     }
 
     static byte[] goData(final String name, final int... infos) {
-        final byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        final ByteBuffer b = ByteBuffer.allocate(4 + n.length + 2 + 2 * infos.length).putInt(n.length).put(n)
-            .putShort((short) infos.length);
-        for (final int i : infos) {
-            b.putShort((short) i);
-        }
-        return b.array();
+        return NbdOptions.goData(name, infos);
     }
 
     /** Full handshake with NBD_OPT_GO for the default export; returns the transmission flags. */

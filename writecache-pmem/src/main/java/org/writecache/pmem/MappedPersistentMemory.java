@@ -15,7 +15,7 @@ import jdk.nio.mapmode.ExtendedMapMode;
 
 /**
  * Persistent memory as one FFM {@link MemorySegment} mapped from a file of any size, with an exclusive file lock held
- * for as long as the mapping lives.
+ * for as long as the mapping lives (or a shared one for a read-only mapping, {@link #openReadOnly}).
  *
  * <p>The mapping is tried with {@code READ_WRITE_SYNC} (MAP_SYNC, DAX file systems only) and falls back to a shared
  * read-write mapping; the {@link FlushPolicy} then decides what a flush costs. Pre-faulting touches every page once so
@@ -50,7 +50,7 @@ public final class MappedPersistentMemory extends SegmentMemory {
     public static MappedPersistentMemory create(
         final Path file, final long size, final FlushPolicy policy, final boolean prefault) throws IOException {
         Objects.requireNonNull(policy, "policy");
-        return map(LockedFile.create(file, size), policy, prefault);
+        return mapLocked(LockedFile.create(file, size), policy, prefault);
     }
 
     /**
@@ -67,7 +67,37 @@ public final class MappedPersistentMemory extends SegmentMemory {
     public static MappedPersistentMemory open(final Path file, final FlushPolicy policy, final boolean prefault)
         throws IOException {
         Objects.requireNonNull(policy, "policy");
-        return map(LockedFile.open(file), policy, prefault);
+        return mapLocked(LockedFile.open(file), policy, prefault);
+    }
+
+    /**
+     * Maps a file already opened and locked, taking ownership of it: it is closed with the mapping, or at once if the
+     * mapping fails. A file opened with {@link LockedFile#openReadOnly} is mapped read only: loads work, every store
+     * throws, and flushes are not needed (the policy is then {@link FlushPolicy#FENCE_ONLY}).
+     *
+     * @param locked   the open file.
+     * @param policy   how flushes are carried out.
+     * @param prefault touch every page now so no later access takes a first-touch fault.
+     */
+    public static MappedPersistentMemory map(final LockedFile locked, final FlushPolicy policy, final boolean prefault)
+        throws IOException {
+        if (policy == null) {
+            locked.close();
+            throw new NullPointerException("policy");
+        }
+        return mapLocked(locked, policy, prefault);
+    }
+
+    /**
+     * Maps an existing, non-empty file read only under a shared lock, for tools that inspect a cache at rest: needs
+     * only read permission, and any number of readers may map it at once, but not while a cache has it open.
+     *
+     * @throws NoSuchFileException if the file does not exist.
+     * @throws IOException if the file is empty.
+     * @throws CacheFileLockedException if a cache has the file open (or this process reads it already).
+     */
+    public static MappedPersistentMemory openReadOnly(final Path file) throws IOException {
+        return mapLocked(LockedFile.openReadOnly(file), FlushPolicy.FENCE_ONLY, false);
     }
 
     /** @return true if {@code path} (or its parent, if it does not exist yet) is on tmpfs. */
@@ -83,8 +113,8 @@ public final class MappedPersistentMemory extends SegmentMemory {
         }
     }
 
-    private static MappedPersistentMemory map(final LockedFile locked, final FlushPolicy policy, final boolean prefault)
-        throws IOException {
+    private static MappedPersistentMemory mapLocked(final LockedFile locked, final FlushPolicy policy,
+                                                    final boolean prefault) throws IOException {
         final Path file = locked.file();
         final FileChannel channel = locked.channel();
         final long size = locked.size();
@@ -93,6 +123,10 @@ public final class MappedPersistentMemory extends SegmentMemory {
             arena = Arena.ofShared();
             MemorySegment segment = null;
             boolean sync = false;
+            if (locked.isReadOnly()) {
+                segment = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+                return new MappedPersistentMemory(locked, arena, segment, false, FlushPolicy.FENCE_ONLY);
+            }
             if (policy == FlushPolicy.SYNC || policy == FlushPolicy.AUTO) {
                 try {
                     segment = channel.map(ExtendedMapMode.READ_WRITE_SYNC, 0, size, arena);
@@ -166,7 +200,8 @@ public final class MappedPersistentMemory extends SegmentMemory {
 
     @Override
     public String describe() {
-        return "ffm " + file.file() + " (" + size() + " bytes, " + (mapSync ? "MAP_SYNC" : "MAP_SHARED")
+        return "ffm " + file.file() + " (" + size() + " bytes, " + (file.isReadOnly() ? "read only"
+            : mapSync ? "MAP_SYNC" : "MAP_SHARED")
             + ", flush=" + policy + ")";
     }
 

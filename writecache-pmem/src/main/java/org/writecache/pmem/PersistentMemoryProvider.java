@@ -18,4 +18,7 @@ public interface PersistentMemoryProvider {
 
     /** See {@link PmemBackend#open}. */
     PersistentMemory open(Path file, FlushPolicy policy, boolean prefault) throws IOException;
+
+    /** See {@link PmemBackend#map}. */
+    PersistentMemory map(LockedFile file, FlushPolicy policy, boolean prefault) throws IOException;
 }

@@ -23,6 +23,12 @@ public enum PmemBackend {
             throws IOException {
             return MappedPersistentMemory.open(file, policy, prefault);
         }
+
+        @Override
+        public PersistentMemory map(final LockedFile file, final FlushPolicy policy, final boolean prefault)
+            throws IOException {
+            return MappedPersistentMemory.map(file, policy, prefault);
+        }
     },
     /** A Chronicle Bytes mapping; no MAP_SYNC. */
     CHRONICLE("org.writecache:writecache-chronicle",
@@ -38,6 +44,19 @@ public enum PmemBackend {
         public PersistentMemory open(final Path file, final FlushPolicy policy, final boolean prefault)
             throws IOException {
             return provider().open(file, policy, prefault);
+        }
+
+        @Override
+        public PersistentMemory map(final LockedFile file, final FlushPolicy policy, final boolean prefault)
+            throws IOException {
+            final PersistentMemoryProvider p;
+            try {
+                p = provider();
+            } catch (final IllegalStateException e) {
+                file.close();
+                throw e;
+            }
+            return p.map(file, policy, prefault);
         }
     };
 
@@ -72,6 +91,16 @@ public enum PmemBackend {
      * @throws IllegalStateException if the backend's artifact is not on the class path.
      */
     public abstract PersistentMemory open(Path file, FlushPolicy policy, boolean prefault) throws IOException;
+
+    /**
+     * Maps a file already opened and locked ({@link LockedFile}), taking ownership of it: it is closed with the
+     * region, or at once if mapping fails. How an atomic format maps the new file it builds before renaming it into
+     * place.
+     *
+     * @throws IOException if the policy cannot be honoured or the file cannot be mapped.
+     * @throws IllegalStateException if the backend's artifact is not on the class path.
+     */
+    public abstract PersistentMemory map(LockedFile file, FlushPolicy policy, boolean prefault) throws IOException;
 
     /** @return true if this backend can be used here: built in, or its artifact is on the class path. */
     public boolean isAvailable() {

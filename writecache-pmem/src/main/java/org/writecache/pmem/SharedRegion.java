@@ -10,8 +10,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A small file mapped into memory and shared with other processes for monitoring, not for durability: one writer
@@ -44,13 +46,23 @@ public final class SharedRegion implements AutoCloseable {
      * maps it read-write.
      */
     public static SharedRegion create(final Path file, final long size) throws IOException {
+        return create(file, size, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /**
+     * Creates {@code file} (replacing any file there) with exactly {@code permissions} (whatever the umask),
+     * {@code size} zero bytes long, and maps it read-write.
+     */
+    public static SharedRegion create(final Path file, final long size, final Set<PosixFilePermission> permissions)
+        throws IOException {
         if (size <= 0) {
             throw new IllegalArgumentException("shared region size must be positive: " + size);
         }
         Files.deleteIfExists(file);
-        try (FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ, StandardOpenOption.WRITE),
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            Files.setPosixFilePermissions(file, permissions);
             channel.truncate(size);
             channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
             return new SharedRegion(file, channel.map(FileChannel.MapMode.READ_WRITE, 0, size, Arena.ofAuto()), null);

@@ -18,12 +18,17 @@ final class PosixLocks {
 
     /** @return true if the kernel lists a POSIX write lock of this process on {@code file}'s inode. */
     static boolean heldByThisProcess(final Path file) throws IOException {
+        return heldByThisProcess(file, "WRITE");
+    }
+
+    /** @return true if the kernel lists a POSIX lock of this kind (READ or WRITE) of this process on the inode. */
+    static boolean heldByThisProcess(final Path file, final String kind) throws IOException {
         final long inode = (Long) Files.getAttribute(file, "unix:ino");
         final String pid = Long.toString(ProcessHandle.current().pid());
         for (final String line : Files.readAllLines(PROC_LOCKS)) {
             // "1: POSIX  ADVISORY  WRITE 1234 00:1a:5678 0 EOF" (major:minor in hex, inode in decimal)
             final String[] fields = line.trim().split("\\s+");
-            if (fields.length >= 6 && "POSIX".equals(fields[1]) && "WRITE".equals(fields[3])
+            if (fields.length >= 6 && "POSIX".equals(fields[1]) && kind.equals(fields[3])
                 && pid.equals(fields[4]) && fields[5].endsWith(":" + inode)) {
                 return true;
             }

@@ -2,14 +2,15 @@ package org.writecache.bench.baseline;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.writecache.BlockDevice;
+import org.writecache.BlockDevices;
+import org.writecache.WriteCacheConfig;
+import org.writecache.bench.ScratchFiles;
 import org.writecache.bench.harness.Measurement;
 import org.writecache.bench.harness.Progress;
 import org.writecache.bench.harness.Runner;
@@ -46,24 +47,29 @@ public final class Baselines {
 
     private final Path pmemFile;
     private final long pmemSize;
-    private final Path backingFile;
+    private final WriteCacheConfig backing;
+    private final ScratchFiles scratch;
     private final long region;
     private final int blockSize;
     private final List<FlushPolicy> flushPolicies;
 
     /**
-     * @param pmemFile      scratch file for the mapping (next to the cache file, same file system); deleted after.
+     * @param pmemFile      scratch file for the mapping (next to the cache file, same file system); deleted after if
+     *                      the bench created it.
      * @param pmemSize      its size.
-     * @param backingFile   the bench's backing file, already holding {@code region} written bytes.
+     * @param backing       a configuration naming the bench's backing device (a file or a URI), already holding
+     *                      {@code region} written bytes; it is opened as the cache would open it.
      * @param region        bytes of the backing file to use.
      * @param blockSize     size of one operation.
      * @param flushPolicies the flush policies to measure the flushing baselines under.
+     * @param scratch       the bench's files: {@code pmemFile} is claimed there, and released after use.
      */
-    public Baselines(final Path pmemFile, final long pmemSize, final Path backingFile, final long region,
-                     final int blockSize, final List<FlushPolicy> flushPolicies) {
+    public Baselines(final Path pmemFile, final long pmemSize, final WriteCacheConfig backing, final long region,
+                     final int blockSize, final List<FlushPolicy> flushPolicies, final ScratchFiles scratch) {
         this.pmemFile = pmemFile;
         this.pmemSize = pmemSize;
-        this.backingFile = backingFile;
+        this.backing = backing;
+        this.scratch = scratch;
         this.region = region;
         this.blockSize = blockSize;
         this.flushPolicies = List.copyOf(flushPolicies);
@@ -129,7 +135,7 @@ public final class Baselines {
                 }
             }
         } finally {
-            Files.deleteIfExists(pmemFile);
+            scratch.release(pmemFile);
         }
         out.addAll(file(runner, progress));
         return out;
@@ -153,48 +159,51 @@ public final class Baselines {
     private List<Measurement> file(final Runner runner, final Progress progress) throws IOException {
         final List<Measurement> out = new ArrayList<>();
         final long blocks = region / blockSize;
-        try (FileChannel ch = FileChannel.open(backingFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (BlockDevice d = BlockDevices.open(backing, false)) {
             progress.step("baseline", FILE_WRITE_FORCE);
             out.add(runner.measure(FILE_WRITE_FORCE, Map.of(), 1, (t, n) -> {
                 final ByteBuffer src = block();
                 return r -> {
-                    src.clear();
-                    final long b = ch.write(src, r.nextLong(blocks) * blockSize);
-                    ch.force(false);
-                    return b;
+                    d.write(r.nextLong(blocks) * blockSize, src.clear());
+                    d.sync();
+                    return blockSize;
                 };
             }));
             progress.step("baseline", FILE_WRITE);
             out.add(runner.measure(FILE_WRITE, Map.of(), 1, (t, n) -> {
                 final ByteBuffer src = block();
                 return r -> {
-                    src.clear();
-                    return ch.write(src, r.nextLong(blocks) * blockSize);
+                    d.write(r.nextLong(blocks) * blockSize, src.clear());
+                    return blockSize;
                 };
             }));
             progress.step("baseline", FILE_READ);
             out.add(runner.measure(FILE_READ, Map.of(), 1, (t, n) -> {
                 final ByteBuffer dst = block();
                 return r -> {
-                    dst.clear();
-                    return ch.read(dst, r.nextLong(blocks) * blockSize);
+                    d.read(r.nextLong(blocks) * blockSize, dst.clear());
+                    return blockSize;
                 };
             }));
             progress.step("baseline", FILE_SEQ_WRITE);
-            out.add(Runner.once(FILE_SEQ_WRITE, Map.of(), r -> sequentialWrite(ch, region)));
+            out.add(Runner.once(FILE_SEQ_WRITE, Map.of(), r -> sequentialWrite(d, region)));
         }
         return out;
     }
 
-    /** Writes {@code length} bytes from offset 0 in 1 MiB writes, then forces: the backing bandwidth. */
-    public static long sequentialWrite(final FileChannel ch, final long length) throws IOException {
+    /**
+     * Writes {@code length} bytes from offset 0 in 1 MiB writes (queued: a device that can keeps several in flight),
+     * then syncs: the backing bandwidth.
+     */
+    public static long sequentialWrite(final BlockDevice d, final long length) throws IOException {
         final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
         long done = 0;
         while (done < length) {
-            chunk.clear().limit((int) Math.min(CHUNK, length - done));
-            done += ch.write(chunk, done);
+            final int n = (int) Math.min(CHUNK, length - done);
+            d.writeQueued(done, chunk.clear().limit(n));
+            done += n;
         }
-        ch.force(false);
+        d.sync();
         return done;
     }
 

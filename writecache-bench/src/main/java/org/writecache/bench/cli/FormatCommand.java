@@ -23,7 +23,8 @@ public final class FormatCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--force", description = "Overwrite a file that already holds a valid cache (format.force).")
+    @Option(names = "--force", description = "Replace a file that holds anything: a valid cache or any other file "
+        + "(format.force).")
     boolean force;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")

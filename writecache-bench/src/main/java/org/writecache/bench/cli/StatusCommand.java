@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.writecache.CacheInspector;
 import org.writecache.WriteCacheConfig;
+import org.writecache.pmem.LockedFile;
 import org.writecache.stats.Counter;
 import org.writecache.stats.CountersFile;
 import org.writecache.stats.Gauge;
@@ -20,6 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code writecache status}: the status of a running cache, read from its counters file, or of a cache file at rest.
+ * A cache counts as running only if the process the counters file names is alive, started when the file says, and
+ * holds the cache file's exclusive lock; otherwise the counters file is stale (a killed process, a reused pid) and
+ * the file is read at rest, read only.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Status of a cache: of a running one through its counters file (<cache file>.counters), "
@@ -40,9 +44,8 @@ public final class StatusCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final Path counters = CountersFile.pathFor(config.cacheFile());
         if (Files.exists(counters)) {
-            final CountersFile.Snapshot s = Errors.during("read counters file " + counters, counters,
-                () -> CountersFile.read(counters));
-            if (s.alive()) {
+            final CountersFile.Snapshot s = readCounters(counters, out);
+            if (s != null && s.alive() && LockedFile.isHeldByWriter(config.cacheFile())) {
                 out.println(dmLine(s));
                 if (!dmOnly) {
                     out.println("running in process " + s.pid());
@@ -52,7 +55,11 @@ public final class StatusCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            out.println("# stale counters file of process " + s.pid() + " (no longer running): reading the file");
+            if (s != null) {
+                out.println("# stale counters file of process " + s.pid() + " (not running: " + (s.alive()
+                    ? "that process does not hold the cache file" : "no such process, or another that took its pid")
+                    + "): reading the file");
+            }
         }
         final CacheInspector.Report r = Errors.during("read cache file " + config.cacheFile(), config.cacheFile(),
             () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { },
@@ -72,6 +79,16 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         return r.ok() ? 0 : CheckCommand.PROBLEMS;
+    }
+
+    /** @return the counters, or null (said on {@code out}) if the file is not a counters file. */
+    private static CountersFile.Snapshot readCounters(final Path counters, final PrintWriter out) {
+        try {
+            return CountersFile.read(counters);
+        } catch (final IOException e) {
+            out.println("# unreadable counters file (" + e.getMessage() + "): reading the cache file");
+            return null;
+        }
     }
 
     private static String dmLine(final CountersFile.Snapshot s) {

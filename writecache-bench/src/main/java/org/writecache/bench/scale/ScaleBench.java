@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
+import org.writecache.bench.ScratchFiles;
 import org.writecache.bench.harness.Measurement;
 import org.writecache.bench.harness.Progress;
 import org.writecache.bench.harness.Runner;
@@ -34,32 +35,40 @@ public final class ScaleBench {
     public static final long MAX_FILL = 1_000_000;
 
     private final Path cacheFile;
-    private final Path backingFile;
+    private final String backing;
+    /** The backing file when {@link #backing} is a local path, else null. */
+    private final Path localBacking;
     private final List<Long> sizes;
     private final List<Integer> threads;
     private final FlushPolicy flush;
     private final Runner runner;
     private final PrintStream console;
+    private final ScratchFiles scratch;
 
     /**
-     * @param cacheFile   cache file (deleted after each size).
-     * @param backingFile backing file (sparse; sized for the largest cache).
+     * @param cacheFile   cache file (deleted after each size if the bench created it).
+     * @param backing     backing device, a file (sparse; sized for the largest cache) or a URI.
      * @param sizes       block counts.
      * @param threads     writer thread counts for the throughput figure.
      * @param flush       flush policy.
      * @param runner      times the writes.
      * @param console     where skipped sizes are reported.
+     * @param scratch     the bench's files, where both files are claimed: the backing file is extended (sparsely) as
+     *                    the sizes need, the cache file released after each size.
      */
-    public ScaleBench(final Path cacheFile, final Path backingFile, final List<Long> sizes,
+    public ScaleBench(final Path cacheFile, final String backing, final List<Long> sizes,
                       final List<Integer> threads, final FlushPolicy flush, final Runner runner,
-                      final PrintStream console) {
+                      final PrintStream console, final ScratchFiles scratch) {
         this.cacheFile = cacheFile;
-        this.backingFile = backingFile;
+        this.backing = backing;
+        this.localBacking = WriteCacheConfig.builder().cacheFile(cacheFile).backingLocation(backing).build()
+            .backingFile();
         this.sizes = List.copyOf(sizes);
         this.threads = List.copyOf(threads);
         this.flush = flush;
         this.runner = runner;
         this.console = console;
+        this.scratch = scratch;
     }
 
     /** Runs every size. */
@@ -79,15 +88,19 @@ public final class ScaleBench {
             try {
                 rows.add(one(blocks, bytes));
             } finally {
-                Files.deleteIfExists(cacheFile);
+                scratch.release(cacheFile);
             }
         }
         return rows;
     }
 
     private ScaleRow one(final long blocks, final long bytes) throws IOException {
+        final long device = Math.max(64L << 20, 2 * blocks * BLOCK_SIZE);
+        if (localBacking != null) {
+            scratch.extend(localBacking, device);
+        }
         final WriteCacheConfig config = WriteCacheConfig.builder().cacheFile(cacheFile).cacheSize(bytes)
-            .backingFile(backingFile).backingSize(Math.max(64L << 20, 2 * blocks * BLOCK_SIZE))
+            .backingLocation(backing).backingSize(device)
             .blockSize(BLOCK_SIZE).flushPolicy(flush).background(false).forceFormat(true).prefault(true).build();
         final long fill = Math.min(MAX_FILL, (long) (blocks * Shape.WORKING_SET_FRACTION));
         long t = System.nanoTime();

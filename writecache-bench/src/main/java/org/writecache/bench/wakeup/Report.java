@@ -8,14 +8,19 @@ import java.util.Locale;
 
 /** Writes shoot-out results and verdicts as JSON ({@code wakeup.json}) and markdown tables ({@code wakeup.md}). */
 final class Report {
+    /** Name of the JSON file. */
+    static final String JSON = "wakeup.json";
+    /** Name of the markdown file. */
+    static final String MARKDOWN = "wakeup.md";
+
     private Report() {
     }
 
     static void write(final Path dir, final String settings, final List<Result> results,
                       final List<Verdicts.Verdict> verdicts, final List<String> unjudged) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("wakeup.json"), json(settings, results, verdicts));
-        Files.writeString(dir.resolve("wakeup.md"), markdown(settings, results, verdicts, unjudged));
+        Files.writeString(dir.resolve(JSON), json(settings, results, verdicts));
+        Files.writeString(dir.resolve(MARKDOWN), markdown(settings, results, verdicts, unjudged));
     }
 
     static String json(final String settings, final List<Result> results, final List<Verdicts.Verdict> verdicts) {

@@ -1,6 +1,8 @@
 package org.writecache.bench.wakeup;
 
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.concurrent.Callable;
 
 import org.writecache.Units;
 import org.writecache.WaitPolicy;
+import org.writecache.bench.ScratchFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -74,13 +77,19 @@ public final class WakeupCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--out", defaultValue = "wakeup-results",
-        description = "Folder for wakeup.json and wakeup.md (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", description = "Folder for wakeup.json and wakeup.md, which must not exist there unless "
+        + "--overwrite (default: wakeup-results/<time>).")
     private Path out;
+
+    @Option(names = "--overwrite", description = "Overwrite wakeup.json and wakeup.md if they exist.")
+    private boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
         validate();
+        final Path folder = ScratchFiles.resultFolder("writecache wakeup", out != null ? out
+            : Path.of("wakeup-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))),
+            List.of(Report.JSON, Report.MARKDOWN), overwrite);
         final String settings = String.format(Locale.ROOT, "blocks %d, warm-up %d ms, measured %d ms, %d rounds "
                 + "(medians), writeback %d µs per batch of up to 16 (one release call), need met after a wait %.3f, "
                 + "seed %d, %d CPUs, %s", blocks, warmupMs, measureMs, rounds, writebackMicros, needMet, seed,
@@ -114,8 +123,8 @@ public final class WakeupCommand implements Callable<Integer> {
         System.out.println("\nTargets, judged from this run:");
         all.forEach(v -> System.out.println("  " + v.line()));
         verdicts.unjudged().forEach(u -> System.out.println("  not judged: " + u));
-        Report.write(out, settings, results, all, verdicts.unjudged());
-        System.out.println("wrote " + out.resolve("wakeup.json") + " and " + out.resolve("wakeup.md"));
+        Report.write(folder, settings, results, all, verdicts.unjudged());
+        System.out.println("wrote " + folder.resolve(Report.JSON) + " and " + folder.resolve(Report.MARKDOWN));
         return 0;
     }
 

@@ -106,13 +106,14 @@ class BadInputTest {
     void aFailedFormatNamesOperationAndFileAndDeletesWhatItCreated() throws IOException {
         fails(Errors.FAILURE, new String[] {"format", "-q", "--cache-file", "/dev/null", "--cache-size", "1m",
             "--backing-file", backing().toString(), "--backing-size", "4m"}, "format cache file /dev/null",
-            backing().toString(), "Invalid argument");
-        assertFalse(Files.exists(backing()), "the backing file this format created is deleted");
+            backing().toString(), "not a regular file");
+        assertFalse(Files.exists(backing()), "no backing file is left behind");
+        assertFalse(Files.isRegularFile(Path.of("/dev/null")), "/dev/null is still a device");
 
         final Path existing = dir.resolve("existing.img");
         Files.write(existing, new byte[8192]);
         fails(Errors.FAILURE, new String[] {"format", "-q", "--cache-file", dir.toString(), "--cache-size", "1m",
-            "--backing-file", existing.toString()}, "format cache file " + dir, "Is a directory");
+            "--backing-file", existing.toString()}, "format cache file " + dir, "is a directory");
         assertEquals(8192, Files.size(existing), "a file that existed before is never deleted");
     }
 

@@ -84,7 +84,7 @@ public final class ChronicleBytesPersistentMemory implements PersistentMemory {
     public static ChronicleBytesPersistentMemory create(
         final Path file, final long size, final FlushPolicy policy, final boolean prefault) throws IOException {
         final FlushPolicy effective = effectivePolicy(policy, file);
-        return map(LockedFile.create(file, size), effective, prefault);
+        return mapEffective(LockedFile.create(file, size), effective, prefault);
     }
 
     /**
@@ -101,7 +101,29 @@ public final class ChronicleBytesPersistentMemory implements PersistentMemory {
     public static ChronicleBytesPersistentMemory open(final Path file, final FlushPolicy policy, final boolean prefault)
         throws IOException {
         final FlushPolicy effective = effectivePolicy(policy, file);
-        return map(LockedFile.open(file), effective, prefault);
+        return mapEffective(LockedFile.open(file), effective, prefault);
+    }
+
+    /**
+     * Maps a file already opened and locked read-write, taking ownership of it: it is closed with the mapping, or at
+     * once if the mapping fails.
+     *
+     * @throws IOException for {@link FlushPolicy#SYNC} or a file opened read only.
+     */
+    public static ChronicleBytesPersistentMemory map(final LockedFile locked, final FlushPolicy policy,
+                                                     final boolean prefault) throws IOException {
+        final FlushPolicy effective;
+        try {
+            if (locked.isReadOnly()) {
+                throw new IOException("the " + PmemBackend.CHRONICLE + " backend maps read-write only; "
+                    + locked.file() + " is open read only");
+            }
+            effective = effectivePolicy(policy, locked.file());
+        } catch (final IOException | RuntimeException e) {
+            locked.close();
+            throw e;
+        }
+        return mapEffective(locked, effective, prefault);
     }
 
     private static FlushPolicy effectivePolicy(final FlushPolicy policy, final Path file) throws IOException {
@@ -114,7 +136,7 @@ public final class ChronicleBytesPersistentMemory implements PersistentMemory {
         };
     }
 
-    private static ChronicleBytesPersistentMemory map(
+    private static ChronicleBytesPersistentMemory mapEffective(
         final LockedFile locked, final FlushPolicy policy, final boolean prefault) throws IOException {
         long address = 0;
         try {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.writecache.pmem.FlushPolicy;
+import org.writecache.pmem.LockedFile;
 import org.writecache.pmem.PersistentMemory;
 import org.writecache.pmem.PersistentMemoryProvider;
 import org.writecache.pmem.PmemBackend;
@@ -30,5 +31,11 @@ public final class ChronicleProvider implements PersistentMemoryProvider {
     public PersistentMemory open(final Path file, final FlushPolicy policy, final boolean prefault)
         throws IOException {
         return ChronicleBytesPersistentMemory.open(file, policy, prefault);
+    }
+
+    @Override
+    public PersistentMemory map(final LockedFile file, final FlushPolicy policy, final boolean prefault)
+        throws IOException {
+        return ChronicleBytesPersistentMemory.map(file, policy, prefault);
     }
 }

@@ -33,7 +33,6 @@ final class DisruptorPipeline implements WritebackPipeline {
         ByteBuffer data;
         long offset;
         int length;
-        boolean endOfRun;
     }
 
     private final BlockDevice device;
@@ -74,10 +73,11 @@ final class DisruptorPipeline implements WritebackPipeline {
             try {
                 if (s.length > 0) {
                     s.data.clear().limit(s.length);
-                    device.write(s.offset, s.data);
-                }
-                if (syncEachRun && s.endOfRun) {
-                    device.sync();
+                    if (syncEachRun) {
+                        device.writeFua(s.offset, s.data);
+                    } else {
+                        device.writeQueued(s.offset, s.data);
+                    }
                 }
             } catch (final IOException e) {
                 error = WritebackBatch.failure(s.offset, s.length, e);
@@ -107,7 +107,6 @@ final class DisruptorPipeline implements WritebackPipeline {
                 s.offset = runOffset + (long) from * blockSize;
                 s.length = good * blockSize;
                 from += good < k ? good + 1 : good; // a block that failed its checksum is skipped
-                s.endOfRun = from == n;
                 ring.publish(seq);
                 if (good > 0) {
                     batch.countIo();
