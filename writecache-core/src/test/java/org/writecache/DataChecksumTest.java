@@ -49,7 +49,7 @@ class DataChecksumTest {
     }
 
     private WriteCache format(final WriteCacheConfig cfg) throws IOException {
-        return format(cfg, FileBlockDevice.open(backing, cfg.backingSize()));
+        return format(cfg, FileBlockDevice.create(backing, cfg.backingSize(), null));
     }
 
     /** @return the cache block holding the newest copy of {@code deviceBlock}, read from the media. */
@@ -190,7 +190,7 @@ class DataChecksumTest {
     void aBlockDamagedWhileUnderWritebackIsCaughtBeforeItReachesTheDevice() throws IOException {
         final WriteCacheConfig cfg = config().build();
         final int[] victim = {-1};
-        final RecordingDevice device = new RecordingDevice(FileBlockDevice.open(backing, cfg.backingSize()));
+        final RecordingDevice device = new RecordingDevice(FileBlockDevice.create(backing, cfg.backingSize(), null));
         device.hook = offset -> {
             if (victim[0] < 0) {
                 victim[0] = flip(memory, 10, 2000); // device block 10 is in flight, in the batch's second run
