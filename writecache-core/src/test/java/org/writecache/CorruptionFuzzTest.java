@@ -97,6 +97,11 @@ class CorruptionFuzzTest {
                 }
                 c.doWork();
             }
+            for (int id = 81; id <= 84; id++) { // at least four dirty blocks, whatever writeback did last
+                final int d = (id - 81) * 5;
+                oracle.get(d).add(value(id, d));
+                c.write((long) d * BS, ByteBuffer.wrap(value(id, d)), true);
+            }
             image = Files.readAllBytes(cfg.cacheFile());
             backing = Files.readAllBytes(cfg.backingFile());
         }
