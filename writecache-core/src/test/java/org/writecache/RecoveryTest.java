@@ -156,7 +156,7 @@ class RecoveryTest {
         assertEquals(1, r.uncommitted(), "an entry above the commit count is not uncommitted: it is corrupt");
         assertEquals(1, r.duplicates());
         assertEquals(2, r.problems().size(), r.problems().toString());
-        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> WriteCache.open(cfg));
+        final CorruptCacheException e = assertThrows(CorruptCacheException.class, () -> open(cfg));
         assertEquals(r.problems().get(0), e.getMessage(), "the same words for the same entry");
     }
 
