@@ -108,11 +108,12 @@ class RemoteBackingTest {
             final Cli.Run bench = Cli.run("bench", "--cache-file", cacheFile.toString(), "--cache-size", "8m",
                 "--backing-file", nbdkit.uri(), "--backing-size", "64m", "--workloads", "rand-write-fua,writeback",
                 "--threads", "1", "--backends", "ffm", "--flush-policies", "fence-only", "--runs", "1",
-                "--warmup", "50ms", "--duration", "200ms", "--open-blocks", "0", "--out",
+                "--warmup", "50ms", "--duration", "200ms", "--open-blocks", "0", "--overwrite", "--out",
                 dir.resolve("report").toString());
             assertEquals(0, bench.exit(), bench.toString());
             assertTrue(Files.readString(dir.resolve("report").resolve("summary.md")).contains("rand-write-fua"));
             assertTrue(Files.exists(backing), "the bench deletes only local backing files it made");
+            assertTrue(Files.exists(cacheFile), "the bench overwrites a cache file it did not create, never deletes it");
         }
     }
 

@@ -198,7 +198,7 @@ class NbdHostileClientTest {
     @Test
     void aSessionThreadThatDiesEndsOnlyItsSession() throws IOException {
         try (NbdFixture fx = NbdFixture.unix(NbdServerLimits.defaults(),
-                 c -> new DyingOnRead(FileBlockDevice.open(c.backingFile(), c.backingSize())));
+                 c -> new DyingOnRead(FileBlockDevice.create(c.backingFile(), c.backingSize(), null)));
              RawNbdClient other = new RawNbdClient(fx.dir.resolve("nbd.sock"));
              RawNbdClient victim = new RawNbdClient(fx.dir.resolve("nbd.sock"))) {
             other.go();
@@ -244,7 +244,7 @@ class NbdHostileClientTest {
         try {
             final int requests = 48;
             try (NbdFixture fx = NbdFixture.unix(NbdServerLimits.defaults(), c -> new FaultyBlockDevice(
-                     FileBlockDevice.open(c.backingFile(), c.backingSize()))
+                     FileBlockDevice.create(c.backingFile(), c.backingSize(), null))
                      .failing(DeviceOperation.WRITE, FaultTrigger.always()));
                  RawNbdClient c = new RawNbdClient(fx.dir.resolve("nbd.sock"))) {
                 c.go();
