@@ -748,13 +748,7 @@ final class CacheEngine {
     private void checkNoBadBlocks(final long written) throws DataChecksumException {
         lock.lock();
         try {
-            if (checksums.badCount() == 0) {
-                return;
-            }
-            final int b = checksums.badBlocks()[0];
-            throw new DataChecksumException(written + " blocks written back, but " + checksums.badCount()
-                + " dirty block(s) failed their data checksum and stay in the cache, not written back (device block "
-                + index.keyOf(b) + " in cache block " + b + " first): overwrite or discard them", index.keyOf(b), b);
+            checksums.requireNoneBad(written, index::keyOf);
         } finally {
             lock.unlock();
         }
@@ -764,7 +758,7 @@ final class CacheEngine {
     long[] badBlocks() {
         lock.lock();
         try {
-            return java.util.Arrays.stream(checksums.badBlocks()).mapToLong(index::keyOf).sorted().toArray();
+            return checksums.badDeviceBlocks(index::keyOf);
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,8 @@
 package org.writecache.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.writecache.WaitPolicy;
@@ -51,5 +53,24 @@ record BenchCase(Workload workload, int threads, WaitPolicy waitPolicy, FlushPol
     @Override
     public String toString() {
         return workload.name() + " " + params();
+    }
+
+    /**
+     * @return the cases in the order run {@code run} (from 1) takes them: as planned in odd runs; in even runs each
+     *     case without data checksums goes just before its twin with them instead of after it, so that neither of a
+     *     compared pair always runs second (a case leaves the backing file and the page cache busy for the next).
+     */
+    static List<BenchCase> runOrder(final List<BenchCase> cases, final int run) {
+        if (run % 2 == 1) {
+            return cases;
+        }
+        final List<BenchCase> out = new ArrayList<>(cases);
+        for (final BenchCase c : cases) {
+            if (c.checksum() == DataChecksum.NONE && out.contains(c.with(DataChecksum.DEFAULT))) {
+                out.remove(c);
+                out.add(out.indexOf(c.with(DataChecksum.DEFAULT)), c);
+            }
+        }
+        return out;
     }
 }

@@ -239,7 +239,7 @@ public final class BenchCommand implements Callable<Integer> {
                 if (!noBaselines) {
                     ms.addAll(baselines.run(runner, progress));
                 }
-                for (final BenchCase c : runOrder(cases, run)) {
+                for (final BenchCase c : BenchCase.runOrder(cases, run)) {
                     progress.step("run " + run + "/" + runs, c.toString());
                     final Measured m = runCase(c, cache, backing, runner);
                     ms.add(m.measurement);
@@ -345,25 +345,6 @@ public final class BenchCommand implements Callable<Integer> {
         return settings.builder().cacheFile(cache).cacheSize(cacheSize).backingLocation(backing)
             .backingSize(backingSize)
             .blockSize(blockSize).forceFormat(true).prefault(true);
-    }
-
-    /**
-     * @return the cases in the order run {@code run} (from 1) takes them: as planned in odd runs; in even runs each
-     *     case without data checksums goes just before its twin with them instead of after it, so that neither of a
-     *     compared pair always runs second (a case leaves the backing file and the page cache busy for the next).
-     */
-    static List<BenchCase> runOrder(final List<BenchCase> cases, final int run) {
-        if (run % 2 == 1) {
-            return cases;
-        }
-        final List<BenchCase> out = new ArrayList<>(cases);
-        for (final BenchCase c : cases) {
-            if (c.checksum() == DataChecksum.NONE && out.contains(c.with(DataChecksum.DEFAULT))) {
-                out.remove(c);
-                out.add(out.indexOf(c.with(DataChecksum.DEFAULT)), c);
-            }
-        }
-        return out;
     }
 
     /** Checks every option, and the cache configurations they make, before any file is touched. */

@@ -107,8 +107,8 @@ class BenchCommandTest {
         }
         assertTrue(cases.stream().filter(x -> x.workload().name().equals("mix-70-30"))
             .allMatch(x -> x.checksum() == DataChecksum.DEFAULT), cases.toString());
-        assertEquals(cases, BenchCommand.runOrder(cases, 1));
-        final List<BenchCase> second = BenchCommand.runOrder(cases, 2);
+        assertEquals(cases, BenchCase.runOrder(cases, 1));
+        final List<BenchCase> second = BenchCase.runOrder(cases, 2);
         assertEquals(cases.size(), second.size());
         for (final BenchCase c : cases) {
             if (c.checksum() == DataChecksum.NONE) {

@@ -2,8 +2,10 @@ package org.writecache.checksum;
 
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
+import java.util.function.IntToLongFunction;
 import java.util.zip.CRC32C;
 
 import org.agrona.collections.IntHashSet;
@@ -171,8 +173,30 @@ public final class DataChecksums {
         for (final IntHashSet.IntIterator it = bad.iterator(); it.hasNext(); ) {
             out[k++] = it.nextValue();
         }
-        java.util.Arrays.sort(out);
+        Arrays.sort(out);
         return out;
+    }
+
+    /** @return the device blocks the bad cache blocks hold ({@code deviceBlockOf}), ascending. Engine lock held. */
+    public long[] badDeviceBlocks(final IntToLongFunction deviceBlockOf) {
+        return Arrays.stream(badBlocks()).mapToLong(deviceBlockOf).sorted().toArray();
+    }
+
+    /**
+     * Ends a full writeback that wrote {@code written} blocks: fine if no block is bad. Engine lock held.
+     *
+     * @throws DataChecksumException naming how many blocks were left in the cache and the first of them.
+     */
+    public void requireNoneBad(final long written, final IntToLongFunction deviceBlockOf)
+        throws DataChecksumException {
+        if (bad.isEmpty()) {
+            return;
+        }
+        final int b = badBlocks()[0];
+        final long d = deviceBlockOf.applyAsLong(b);
+        throw new DataChecksumException(written + " blocks written back, but " + bad.size() + " dirty block(s) failed "
+            + "their data checksum and stay in the cache, not written back (device block " + d + " in cache block "
+            + b + " first): overwrite or discard them", d, b);
     }
 
     /**
@@ -182,7 +206,7 @@ public final class DataChecksums {
      * @param deviceBlockOf the device block a cache block holds, for the messages.
      * @return blocks found bad.
      */
-    public int scrub(final IntPredicate dirty, final java.util.function.IntToLongFunction deviceBlockOf,
+    public int scrub(final IntPredicate dirty, final IntToLongFunction deviceBlockOf,
                      final IntConsumer onBad) {
         if (!enabled) {
             return 0;
