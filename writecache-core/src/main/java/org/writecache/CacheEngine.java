@@ -63,6 +63,11 @@ import org.writecache.writeback.WritebackBatch;
  * commits; a later open in front of a healthy device finds every committed block and writes it back. A backing read
  * that fails on a miss fails that read only.
  *
+ * <p>Data checksums (format version 2) are {@link DataChecksums}' business, a call at each place data enters or leaves
+ * the cache: a block's checksum is stamped right after its data is copied in, a read hit is verified before it is
+ * copied out, writeback verifies each block as it stages it, and a dirty block that fails is kept as a bad block:
+ * COMMITTED, mapped (its reads fail), out of the write order, until a write supersedes it or a discard drops it.
+ *
  * <p>Writers that find too few free blocks wait on the {@link FreeList}, whose {@link WaitPolicy} decides who is
  * woken. After waking, a writer looks its blocks up again: it may need fewer now (another writer cached the same
  * block and it is now uncommitted, so it is overwritten in place), or the wait may end by timeout, interrupt, close or

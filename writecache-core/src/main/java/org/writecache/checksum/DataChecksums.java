@@ -40,7 +40,9 @@ import org.writecache.stats.Gauge;
  * </ul>
  *
  * <p>The bad-block set and {@link #markBad}/{@link #forget} are guarded by the engine's lock; the verify and stamp
- * calls touch only the block given and may run outside it.
+ * calls touch only the block given and may run outside it. An engine that copies data outside its lock stamps after
+ * the copy and before it publishes the entry (the stamp then goes out with the entry's flush); a read that copies
+ * without the lock verifies, copies, and then validates that the block did not change meanwhile, retrying if it did.
  */
 public final class DataChecksums {
     private static final System.Logger LOG = System.getLogger(DataChecksums.class.getName());
