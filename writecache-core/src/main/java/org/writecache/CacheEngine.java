@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.NanoClock;
+import org.writecache.checksum.DataChecksums;
 import org.writecache.format.CacheLayout;
 import org.writecache.freelist.FreeList;
 import org.writecache.freelist.Parker;
@@ -62,6 +63,11 @@ import org.writecache.writeback.WritebackBatch;
  * commits; a later open in front of a healthy device finds every committed block and writes it back. A backing read
  * that fails on a miss fails that read only.
  *
+ * <p>Data checksums (format version 2) are {@link DataChecksums}' business, a call at each place data enters or leaves
+ * the cache: a block's checksum is stamped right after its data is copied in, a read hit is verified before it is
+ * copied out, writeback verifies each block as it stages it, and a dirty block that fails is kept as a bad block:
+ * COMMITTED, mapped (its reads fail), out of the write order, until a write supersedes it or a discard drops it.
+ *
  * <p>Writers that find too few free blocks wait on the {@link FreeList}, whose {@link WaitPolicy} decides who is
  * woken. After waking, a writer looks its blocks up again: it may need fewer now (another writer cached the same
  * block and it is now uncommitted, so it is overwritten in place), or the wait may end by timeout, interrupt, close or
@@ -93,6 +99,7 @@ final class CacheEngine {
     private final IntArrayList superseded = new IntArrayList();
     private final Counters counters;
     private final BlockAges ages;
+    private final DataChecksums checksums;
     private final WritebackBatch batch;
     private final int[] freed;
     private final Recovery.Result recovery;
@@ -130,7 +137,12 @@ final class CacheEngine {
         this.state = new byte[blocks];
         this.freeList = new FreeList(blocks, config.waitPolicy(), parker, clock, config.freeListStats());
         final Recovery.Result r = Recovery.run(layout, deviceBlocks, index, state, freeList);
-        this.batch = new WritebackBatch(layout, device, config.writebackJobs(), config.writebackPipeline());
+        this.checksums = new DataChecksums(layout, config.verifyReads(), counters);
+        if (config.scrubOnOpen()) {
+            checksums.scrub(b -> state[b] == BlockState.COMMITTED, index::keyOf, index::unlink);
+        }
+        this.batch = new WritebackBatch(layout, device, config.writebackJobs(), config.writebackPipeline(),
+            checksums);
         this.freed = new int[Math.max(batch.capacity(), chunkBlocks)];
         this.seq = r.seq();
         this.error = r.error();
@@ -275,12 +287,14 @@ final class CacheEngine {
             if (b >= 0 && state[b] == BlockState.UNCOMMITTED) {
                 pm.copyFrom(src, from, layout.blockOffset(b), blockSize);
                 layout.flushBlock(b);
+                checksums.restamp(b, d, seq);
                 counters.increment(Counter.WRITE_HITS_UNCOMMITTED);
             } else {
                 final int nb = fresh[k++];
                 pm.copyFrom(src, from, layout.blockOffset(nb), blockSize);
                 layout.flushBlock(nb);
                 layout.writeEntry(nb, d, seq);
+                checksums.stamp(nb, d, seq);
                 layout.flushEntry(nb);
                 if (b >= 0) {
                     supersede(b);
@@ -313,6 +327,7 @@ final class CacheEngine {
     /** {@code b} (mapped, committed) has just been replaced by a newer block of the same device block. */
     private void supersede(final int b) {
         index.unmap(b);
+        checksums.forget(b);
         if (state[b] == BlockState.WRITEBACK) {
             state[b] = BlockState.SUPERSEDED_WRITEBACK;
         } else {
@@ -337,6 +352,7 @@ final class CacheEngine {
                     final int b = index.get(first + i);
                     hit = b >= 0;
                     if (hit) {
+                        checksums.verifyRead(b, first + i);
                         pm.copyTo(layout.blockOffset(b), dst, base + (i << blockShift), blockSize);
                         counters.increment(Counter.READ_HITS);
                     }
@@ -453,6 +469,7 @@ final class CacheEngine {
                 }
                 case BlockState.COMMITTED -> {
                     index.unmap(b);
+                    checksums.forget(b);
                     freeCommittedEntry(b);
                     freed[pending++] = b;
                     if (pending == freed.length) {
@@ -649,31 +666,45 @@ final class CacheEngine {
 
     private int completeBatch() {
         final int n = batch.size();
+        int k = 0;
+        int written = 0;
         for (int i = 0; i < n; i++) {
             final int b = batch.block(i);
+            final boolean failed = batch.failed(b);
             if (state[b] == BlockState.WRITEBACK) {
+                if (failed) {
+                    keepBad(b);
+                    continue;
+                }
                 index.unmap(b);
             } else if (state[b] != BlockState.SUPERSEDED_WRITEBACK) {
                 throw new IllegalStateException("block " + b + " in state " + state[b] + " after writeback");
             }
             freeCommittedEntry(b);
+            freed[k++] = b;
+            written += failed ? 0 : 1;
         }
         pm.fence();
-        for (int i = 0; i < n; i++) {
-            freed[i] = batch.block(i);
-        }
-        freeList.release(freed, n);
-        counters.add(Counter.WRITEBACK_BLOCKS, n);
+        freeList.release(freed, k);
+        counters.add(Counter.WRITEBACK_BLOCKS, written);
         counters.add(Counter.WRITEBACK_IOS, batch.ios());
         writebackBlocks = 0;
         batch.clear();
-        return n;
+        return written;
+    }
+
+    /** A dirty block failed its checksum before writeback: kept, mapped and out of the write order (DataChecksums). */
+    private void keepBad(final int b) {
+        state[b] = BlockState.COMMITTED;
+        checksums.markBad(b, index.keyOf(b), "before writeback");
     }
 
     private void abortBatch() {
         for (int i = batch.size() - 1; i >= 0; i--) {
             final int b = batch.block(i);
-            if (state[b] == BlockState.WRITEBACK) {
+            if (state[b] == BlockState.WRITEBACK && batch.failed(b)) {
+                keepBad(b);
+            } else if (state[b] == BlockState.WRITEBACK) {
                 state[b] = BlockState.COMMITTED;
                 index.linkOldest(b);
             } else {
@@ -712,8 +743,29 @@ final class CacheEngine {
                     (double) (total << blockShift) * 1e9 / nanos);
             }
             if (n == 0 && remaining == 0) {
+                checkNoBadBlocks(total);
                 return total;
             }
+        }
+    }
+
+    /** Ends a full writeback that had to leave bad blocks behind with an exception naming them. */
+    private void checkNoBadBlocks(final long written) throws DataChecksumException {
+        lock.lock();
+        try {
+            checksums.requireNoneBad(written, index::keyOf);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the device blocks whose cached copies are bad, ascending. */
+    long[] badBlocks() {
+        lock.lock();
+        try {
+            return checksums.badDeviceBlocks(index::keyOf);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -776,7 +828,8 @@ final class CacheEngine {
                 counters.get(Counter.WRITES_BLOCKED_ON_FREELIST), counters.get(Counter.FLUSHES),
                 counters.get(Counter.DISCARDS), index.mapped(),
                 uncommittedLive(), counters.get(Counter.COMMITS), seq, counters.get(Counter.WRITEBACK_BLOCKS),
-                cleaner, recovery.committed(), recovery.uncommitted(), recovery.duplicates(), error);
+                cleaner, recovery.committed(), recovery.uncommitted(), recovery.duplicates(),
+                counters.get(Counter.CHECKSUM_ERRORS), checksums.badCount(), error);
         } finally {
             lock.unlock();
         }
@@ -796,6 +849,7 @@ final class CacheEngine {
         counters.set(Gauge.UNCOMMITTED_BLOCKS, uncommitted.size());
         counters.set(Gauge.SEQ_COUNT, seq);
         counters.set(Gauge.CLEANER, cleaner ? 1 : 0);
+        counters.set(Gauge.BAD_BLOCKS, checksums.badCount());
     }
 
     private int uncommittedLive() {

@@ -27,6 +27,10 @@ package org.writecache;
  * @param recoveredCommitted         committed blocks recovery found when the cache was opened
  * @param recoveredUncommitted       uncommitted entries recovery dropped (writes never committed before a crash)
  * @param recoveredDuplicates        older committed duplicates of one device block recovery freed
+ * @param checksumErrors             data blocks that failed their checksum (reads, writeback, scrub) since open or
+ *                                   clear_stats
+ * @param badBlocks                  dirty blocks kept because their data failed its checksum: never written back,
+ *                                   every read of them fails until they are overwritten or discarded
  * @param errorMessage               why the cache is in the error state, or null
  */
 public record CacheStatus(
@@ -53,6 +57,8 @@ public record CacheStatus(
     long recoveredCommitted,
     long recoveredUncommitted,
     long recoveredDuplicates,
+    long checksumErrors,
+    long badBlocks,
     String errorMessage) {
 
     /** @return the 14 fields as dmsetup prints them after the target name. */
@@ -74,6 +80,7 @@ public record CacheStatus(
             + "\nuncommitted blocks: " + uncommittedBlocks + "\ncommits: " + commits + "\nseq count: " + seqCount
             + "\nblocks written back: " + blocksWrittenBack + "\ncleaner: " + cleaner
             + "\nrecovery: " + recoveredCommitted + " committed blocks found, " + recoveredUncommitted
-            + " uncommitted entries dropped, " + recoveredDuplicates + " duplicates resolved\n";
+            + " uncommitted entries dropped, " + recoveredDuplicates + " duplicates resolved"
+            + "\nchecksum errors: " + checksumErrors + "\nbad blocks: " + badBlocks + "\n";
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.writecache.format.CacheLayout;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.EnumNames;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.PmemBackend;
@@ -179,6 +180,20 @@ public final class Settings {
     public static final Setting<Boolean> ALLOW_BACKING_CHAR_DEVICE = flag("allow.backing.char.device", false,
         "Allow a backing file that is a character device such as /dev/null, which may keep nothing written back to "
             + "it; refused without it.");
+    /** Data checksums, chosen when the cache is formatted and recorded in it. */
+    public static final Setting<DataChecksum> DATA_CHECKSUM = choice("data.checksum", DataChecksum.class,
+        DataChecksum.DEFAULT, "data checksum", "Data checksums, chosen at format and recorded in the cache file: "
+            + "crc32c (format version 2: a CRC-32C of every data block, verified on reads and before writeback; a "
+            + "mismatch is an error, never wrong bytes) or none (format version 1). An open uses what the file "
+            + "records.");
+    /** Verify the checksum of every cached block a read returns. */
+    public static final Setting<Boolean> VERIFY_READS = flag("data.verify.reads", true,
+        "Verify the checksum of every cached block a read returns (caches formatted with data checksums); false "
+            + "still refuses blocks already found bad, and writeback always verifies.");
+    /** Verify every dirty data block when the cache is opened. */
+    public static final Setting<Boolean> SCRUB_ON_OPEN = flag("scrub.on.open", false,
+        "Verify every dirty data block when the cache is opened (progress is logged); blocks that fail are kept as "
+            + "bad blocks, never written back.");
 
     private Settings() {
     }

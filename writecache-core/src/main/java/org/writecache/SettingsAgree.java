@@ -19,12 +19,12 @@ final class SettingsAgree {
             + ") must not exceed " + Settings.HIGH_WATERMARK + " (" + c.highWatermark() + ")");
         final int bs = c.blockSize();
         final long region = c.cacheSize() - c.startOffset();
-        final long blocks = region <= 0 ? 0 : CacheLayout.blocksThatFit(region, bs);
+        final long blocks = region <= 0 ? 0 : CacheLayout.blocksThatFit(region, bs, c.dataChecksum());
         require(blocks >= 1, Settings.CACHE_SIZE + " of " + c.cacheSize() + " bytes (from offset " + c.startOffset()
             + ") is smaller than the cache metadata plus one block of " + bs + " bytes");
         require(blocks <= Integer.MAX_VALUE, Settings.CACHE_SIZE + " of " + c.cacheSize()
             + " bytes holds more than 2^31-1 blocks of " + bs + ": at most "
-            + Units.formatSize(c.startOffset() + CacheLayout.regionSize(Integer.MAX_VALUE, bs)));
+            + Units.formatSize(c.startOffset() + CacheLayout.regionSize(Integer.MAX_VALUE, bs, c.dataChecksum())));
         final long maxBacking = (CacheLayout.MAX_DEVICE_BLOCKS - 1) * bs;
         require(c.backingSize() == 0 || c.backingSize() >= bs && c.backingSize() <= maxBacking,
             Settings.BACKING_SIZE + " must be 0 (the file's length) or from one block (" + bs + ") to "

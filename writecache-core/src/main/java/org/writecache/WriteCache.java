@@ -170,12 +170,14 @@ public final class WriteCache implements AutoCloseable {
             throw new IllegalArgumentException("backing device of " + device.size() + " bytes must hold 1 to "
                 + (CacheLayout.MAX_DEVICE_BLOCKS - 1) + " blocks of " + config.blockSize());
         }
-        final long n = CacheLayout.blocksThatFit(pm.size() - config.startOffset(), config.blockSize());
+        final long n = CacheLayout.blocksThatFit(pm.size() - config.startOffset(), config.blockSize(),
+            config.dataChecksum());
         if (n < 1) {
             throw new IllegalArgumentException("cache region of " + (pm.size() - config.startOffset())
                 + " bytes is smaller than its metadata plus one block of " + config.blockSize());
         }
-        return CacheLayout.format(pm, config.startOffset(), config.blockSize(), (int) n, device.size());
+        return CacheLayout.format(pm, config.startOffset(), config.blockSize(), (int) n, device.size(),
+            config.dataChecksum());
     }
 
     /** @return the counters file next to the cache file, or null (logged) if it cannot be created there. */
@@ -214,6 +216,8 @@ public final class WriteCache implements AutoCloseable {
      * Reads {@code dst.remaining()} bytes at {@code offset}: from the cache where cached, else from the backing device.
      *
      * @throws IllegalArgumentException if the range is not block aligned or lies beyond the device.
+     * @throws DataChecksumException    if a cached block fails its data checksum (format version 2): no byte of that
+     *                                  block is copied into {@code dst}; blocks before it in the range may be.
      */
     public void read(final long offset, final ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
@@ -253,6 +257,8 @@ public final class WriteCache implements AutoCloseable {
      * Commits, writes every dirty block back and waits until the backing device holds them durably.
      *
      * @return the number of blocks written back.
+     * @throws DataChecksumException after writing back everything else, if blocks failed their data checksum: they
+     *                               stay in the cache as bad blocks ({@link #badBlocks()}), never written back.
      */
     public long writeback() throws IOException {
         return engine.writebackAll(FlushProgress.NONE);
@@ -261,7 +267,9 @@ public final class WriteCache implements AutoCloseable {
     /**
      * {@link #writeback()} reporting progress after each batch. Finishes at once on a clean cache, without touching
      * the backing device. A backing write that fails ends it with a {@link WriteCacheException} naming the byte and
-     * sector range, and puts the cache in the error state (errors are sticky, nothing is retried).
+     * sector range, and puts the cache in the error state (errors are sticky, nothing is retried). Blocks that fail
+     * their data checksum end it with a {@link DataChecksumException} after the rest is written back, as in
+     * {@link #writeback()}.
      *
      * @return the number of blocks written back.
      */
@@ -291,6 +299,15 @@ public final class WriteCache implements AutoCloseable {
     /** @return a snapshot of the cache's state and counters. */
     public CacheStatus status() {
         return engine.status();
+    }
+
+    /**
+     * @return the device blocks whose cached copies failed their data checksum and are kept as bad blocks: never
+     *     written back, every read of them fails with {@link DataChecksumException} until the block is overwritten or
+     *     discarded. Ascending; empty on a healthy cache or one without data checksums.
+     */
+    public long[] badBlocks() {
+        return engine.badBlocks();
     }
 
     /** @return how writers have waited for free blocks under the configured {@link WaitPolicy}. */

@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.PmemBackend;
 import org.writecache.writeback.WritebackPipeline;
@@ -232,6 +233,21 @@ public final class WriteCacheConfig {
         return get(Settings.ALLOW_BACKING_CHAR_DEVICE);
     }
 
+    /** @return {@link Settings#DATA_CHECKSUM}: what a format writes (an open uses what the cache file records). */
+    public DataChecksum dataChecksum() {
+        return get(Settings.DATA_CHECKSUM);
+    }
+
+    /** @return {@link Settings#VERIFY_READS}. */
+    public boolean verifyReads() {
+        return get(Settings.VERIFY_READS);
+    }
+
+    /** @return {@link Settings#SCRUB_ON_OPEN}. */
+    public boolean scrubOnOpen() {
+        return get(Settings.SCRUB_ON_OPEN);
+    }
+
     /** @return the clock for every time-based behaviour. */
     public NanoClock clock() {
         return clock;
@@ -366,6 +382,12 @@ public final class WriteCacheConfig {
         public Builder allowFenceOnlyNotTmpfs(final boolean v) { return set(Settings.ALLOW_FENCE_ONLY_NOT_TMPFS, v); }
         /** @see Settings#ALLOW_BACKING_CHAR_DEVICE */
         public Builder allowBackingCharDevice(final boolean v) { return set(Settings.ALLOW_BACKING_CHAR_DEVICE, v); }
+        /** @see Settings#DATA_CHECKSUM */
+        public Builder dataChecksum(final DataChecksum v) { return set(Settings.DATA_CHECKSUM, v); }
+        /** @see Settings#VERIFY_READS */
+        public Builder verifyReads(final boolean v) { return set(Settings.VERIFY_READS, v); }
+        /** @see Settings#SCRUB_ON_OPEN */
+        public Builder scrubOnOpen(final boolean v) { return set(Settings.SCRUB_ON_OPEN, v); }
         /** The clock for autocommit time and every other time-based behaviour; tests inject a manual one. */
         public Builder clock(final NanoClock v) {
             clock = v;

@@ -5,9 +5,10 @@ import java.io.Serial;
 
 /**
  * A request failed because the cache is in its sticky error state (an I/O error on the backing device, an
- * inconsistency found by recovery) or has been closed. Acknowledged data stays in the cache; the message says why.
+ * inconsistency found by recovery) or has been closed, or, as a {@link DataChecksumException}, because a cached block
+ * failed its checksum. Acknowledged data stays in the cache; the message says why.
  */
-public final class WriteCacheException extends IOException {
+public class WriteCacheException extends IOException {
     @Serial
     private static final long serialVersionUID = 1L;
 

@@ -51,6 +51,12 @@ public interface WriteCacheMXBean {
     /** @return commits. */
     long getCommits();
 
+    /** @return data blocks that failed their checksum (reads, writeback, scrub) since open or the last clear. */
+    long getChecksumErrors();
+
+    /** @return dirty blocks kept because their data failed its checksum: never written back, reads of them fail. */
+    long getBadBlocks();
+
     /** @return whether cleaner mode is on. */
     boolean isCleaner();
 

@@ -132,6 +132,16 @@ final class WriteCacheMXBeanAdapter implements WriteCacheMXBean {
     }
 
     @Override
+    public long getChecksumErrors() {
+        return cache.status().checksumErrors();
+    }
+
+    @Override
+    public long getBadBlocks() {
+        return cache.status().badBlocks();
+    }
+
+    @Override
     public boolean isCleaner() {
         return cache.status().cleaner();
     }

@@ -14,24 +14,43 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.writecache.format.CacheLayout;
 import org.writecache.format.Crc32c;
+import org.writecache.format.DataChecksum;
 
-/** Opening a damaged or foreign cache file fails with a {@link CorruptCacheException} that names the problem. */
+/**
+ * Opening a damaged or foreign cache file fails with a {@link CorruptCacheException} that names the problem; in both
+ * format versions.
+ */
+@ParameterizedClass
+@EnumSource(DataChecksum.class)
 class CorruptCacheFileTest {
     @RegisterExtension
     final TestFiles files = new TestFiles();
 
     private static final int BS = 4096;
     private static final int BLOCKS = 16;
-    private static final long DATA_OFFSET = CacheLayout.dataOffset(BLOCKS, BS);
+
+    @Parameter
+    DataChecksum checksum;
+
+    private long dataOffset() {
+        return CacheLayout.dataOffset(BLOCKS, BS, checksum);
+    }
+
+    private long entryOffset(final int entry) {
+        return CacheLayout.SUPERBLOCK_SIZE + (long) checksum.entrySize() * entry;
+    }
 
     /** A closed cache of 16 blocks holding device blocks 0 to 4, all committed. */
     private WriteCacheConfig cacheWithData() throws IOException {
         final WriteCacheConfig cfg = WriteCacheConfig.builder()
-            .cacheFile(files.cacheFile()).cacheSize(CacheLayout.regionSize(BLOCKS, BS))
-            .backingFile(files.backingFile()).backingSize(1L << 20)
+            .cacheFile(files.cacheFile()).cacheSize(CacheLayout.regionSize(BLOCKS, BS, checksum))
+            .backingFile(files.backingFile()).backingSize(1L << 20).dataChecksum(checksum)
             .background(false).prefault(false).build();
         try (WriteCache c = WriteCache.format(cfg)) {
             for (int i = 0; i < 5; i++) {
@@ -101,8 +120,8 @@ class CorruptCacheFileTest {
     @Test
     void truncatedDataRegion() throws IOException {
         final WriteCacheConfig cfg = cacheWithData();
-        truncate(cfg, DATA_OFFSET + 3L * BS);
-        assertCorrupt(cfg, "truncated", String.valueOf(DATA_OFFSET + 3L * BS));
+        truncate(cfg, dataOffset() + 3L * BS);
+        assertCorrupt(cfg, "truncated", String.valueOf(dataOffset() + 3L * BS));
     }
 
     @Test
@@ -140,12 +159,12 @@ class CorruptCacheFileTest {
         final WriteCacheConfig cfg = cacheWithData();
         int entry = 0;
         try (FileChannel ch = channel(cfg)) {
-            while (getLong(ch, CacheLayout.SUPERBLOCK_SIZE + (long) CacheLayout.ENTRY_SIZE * entry) == -1L) {
+            while (getLong(ch, entryOffset(entry)) == -1L) {
                 entry++;
             }
         }
         assertTrue(entry < BLOCKS, "a used entry exists");
-        flipBit(cfg, CacheLayout.SUPERBLOCK_SIZE + (long) CacheLayout.ENTRY_SIZE * entry + 9, 5);
+        flipBit(cfg, entryOffset(entry) + 9, 5);
         assertCorrupt(cfg, "entry " + entry, "checksum");
     }
 
@@ -154,11 +173,11 @@ class CorruptCacheFileTest {
         final WriteCacheConfig cfg = cacheWithData();
         int entry = 0;
         try (FileChannel ch = channel(cfg)) {
-            while (getLong(ch, CacheLayout.SUPERBLOCK_SIZE + (long) CacheLayout.ENTRY_SIZE * entry) != -1L) {
+            while (getLong(ch, entryOffset(entry)) != -1L) {
                 entry++;
             }
         }
-        flipBit(cfg, CacheLayout.SUPERBLOCK_SIZE + (long) CacheLayout.ENTRY_SIZE * entry + 9, 5);
+        flipBit(cfg, entryOffset(entry) + 9, 5);
         try (WriteCache c = WriteCache.open(cfg)) {
             assertEquals(5, c.status().dirtyBlocks());
             assertEquals(BLOCKS - 5, c.status().freeBlocks(), "entry " + entry + " (one word still all ones) is free");
@@ -178,9 +197,41 @@ class CorruptCacheFileTest {
     @Test
     void wrongVersion() throws IOException {
         final WriteCacheConfig cfg = cacheWithData();
-        putInt(cfg, 4, 2);
+        putInt(cfg, 4, 3);
         resealSuperblock(cfg);
-        assertCorrupt(cfg, "version 2");
+        assertCorrupt(cfg, "version 3");
+    }
+
+    @Test
+    void theOtherVersionsLayoutIsRefusedByItsFlags() throws IOException {
+        final WriteCacheConfig cfg = cacheWithData();
+        putInt(cfg, 4, checksum == DataChecksum.NONE ? 2 : 1);
+        resealSuperblock(cfg);
+        assertCorrupt(cfg, "flags");
+    }
+
+    @Test
+    void aFlippedReservedBitIsRefused() throws IOException {
+        final WriteCacheConfig cfg = cacheWithData();
+        flipBit(cfg, 41, 2);
+        assertCorrupt(cfg, "reserved word at offset 40");
+        flipBit(cfg, 41, 2);
+        flipBit(cfg, 63, 7);
+        assertCorrupt(cfg, "reserved word at offset 56");
+    }
+
+    @Test
+    void theVersionAndChecksumChoiceAreRecorded() throws IOException {
+        final WriteCacheConfig cfg = cacheWithData();
+        final CacheInspector.Report r = CacheInspector.inspect(cfg.cacheFile(), 0, e -> { }, (w, d, t) -> { });
+        assertEquals(checksum, r.dataChecksum());
+        assertEquals(checksum.formatVersion(), r.version());
+        final WriteCacheConfig other = cfg.toBuilder()
+            .dataChecksum(checksum == DataChecksum.NONE ? DataChecksum.CRC32C : DataChecksum.NONE).build();
+        try (WriteCache c = WriteCache.open(other)) {
+            assertEquals(5, c.status().dirtyBlocks(), "an open uses what the file records, not the configuration");
+            assertArrayEquals(block(4), read(c, 4L * BS, BS));
+        }
     }
 
     @Test

@@ -5,12 +5,24 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link BlockDevice} decorator that records every write (offset, length) and sync, in order. */
+/**
+ * A {@link BlockDevice} decorator that records every write (offset, length) and sync, in order, and can run a hook
+ * before a write reaches the device (to change the world while a writeback is in flight).
+ */
 final class RecordingDevice implements BlockDevice {
+    /** Runs before a write. */
+    @FunctionalInterface
+    interface WriteHook {
+        /** Called with the offset of the write about to be made. */
+        void beforeWrite(long offset) throws IOException;
+    }
+
     private final BlockDevice inner;
     final List<long[]> writes = new ArrayList<>();
     int syncs;
     int reads;
+    /** Runs before every write; null for none. */
+    WriteHook hook;
 
     RecordingDevice(final BlockDevice inner) {
         this.inner = inner;
@@ -29,6 +41,9 @@ final class RecordingDevice implements BlockDevice {
 
     @Override
     public synchronized void write(final long offset, final ByteBuffer src) throws IOException {
+        if (hook != null) {
+            hook.beforeWrite(offset);
+        }
         writes.add(new long[] {offset, src.remaining()});
         inner.write(offset, src);
     }

@@ -41,6 +41,7 @@ import org.writecache.bench.scale.ScaleBench;
 import org.writecache.bench.workload.Shape;
 import org.writecache.bench.workload.Workload;
 import org.writecache.bench.workload.Workloads;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.PmemBackend;
 import picocli.CommandLine.Command;
@@ -238,7 +239,7 @@ public final class BenchCommand implements Callable<Integer> {
                 if (!noBaselines) {
                     ms.addAll(baselines.run(runner, progress));
                 }
-                for (final BenchCase c : cases) {
+                for (final BenchCase c : BenchCase.runOrder(cases, run)) {
                     progress.step("run " + run + "/" + runs, c.toString());
                     final Measured m = runCase(c, cache, backing, runner);
                     ms.add(m.measurement);
@@ -277,8 +278,8 @@ public final class BenchCommand implements Callable<Integer> {
         throws IOException {
         final Workload w = c.workload();
         final WriteCacheConfig config = base(cache, backing).cacheSize(w.cacheSize(cacheSize))
-            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).background(w.background())
-            .build();
+            .waitPolicy(c.waitPolicy()).flushPolicy(c.flush()).pmemBackend(c.backend()).dataChecksum(c.checksum())
+            .background(w.background()).build();
         try (WriteCache wc = WriteCache.format(config)) {
             final Shape shape = Shape.of(wc.blockSize(), wc.cacheBlocks(), wc.size() / wc.blockSize());
             w.prepare(wc, shape);
@@ -311,6 +312,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "seq-write-fua", "rand-write-fua" -> {
                     for (final FlushPolicy f : flushPolicies) {
                         cases.add(new BenchCase(w, 1, wait, f, false, main));
+                        if (name.equals("rand-write-fua")) {
+                            cases.add(new BenchCase(w, 1, wait, f, false, main).with(DataChecksum.NONE));
+                        }
                     }
                     if (name.equals("rand-write-fua")) {
                         threads.stream().filter(t -> t > 1)
@@ -325,6 +329,9 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                 }
                 default -> cases.add(new BenchCase(w, 1, wait, primary, false, main));
+            }
+            if (name.equals("cached-read") || name.equals("writeback")) {
+                cases.add(new BenchCase(w, 1, wait, primary, false, main).with(DataChecksum.NONE));
             }
             if (name.equals("rand-write-fua") || name.equals("seq-write-autocommit") || name.equals("cached-read")) {
                 backends.stream().skip(1).forEach(b -> cases.add(new BenchCase(w, 1, wait, primary, false, b)));

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.writecache.WaitPolicy;
 import org.writecache.bench.workload.Workloads;
+import org.writecache.format.DataChecksum;
 import picocli.CommandLine;
 
 /** Runs the whole bench with tiny sizes and durations and checks the report folder it leaves. */
@@ -56,7 +57,12 @@ class BenchCommandTest {
         assertTrue(md.contains("metadata <= 24 bytes per cache block"), md);
         final long verdicts = md.lines().filter(l -> l.endsWith("| met |") || l.endsWith("| NOT met |")
             || l.endsWith("| not measured |")).count();
-        assertEquals(11, verdicts, "every target has a verdict (two flush policies):\n" + md);
+        assertEquals(15, verdicts, "every target has a verdict (two flush policies):\n" + md);
+        for (final String goal : List.of("FUA random write with data checksums (fence-only)",
+            "cached read verifying data checksums", "writeback verifying data checksums")) {
+            assertTrue(md.lines().anyMatch(l -> l.contains(goal) && !l.endsWith("| not measured |")), goal + ":\n" + md);
+        }
+        assertTrue(json.contains("\"checksum\": \"none\"") && json.contains("\"checksum\": \"crc32c\""), json);
 
         final String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("<polyline") && html.contains("<rect"), "charts missing");
@@ -85,6 +91,32 @@ class BenchCommandTest {
         new CommandLine(bench).parseArgs("--threads", "0");
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bench::call);
         assertTrue(e.getMessage().contains("[0]"), e.getMessage());
+    }
+
+    @Test
+    void theWorkloadsWithChecksumTargetsAlsoRunWithoutChecksums() {
+        final BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("--workloads", "rand-write-fua,cached-read,writeback,mix-70-30",
+            "--threads", "1");
+        final List<BenchCase> cases = bench.plan(1 << 20);
+        for (final String name : List.of("rand-write-fua", "cached-read", "writeback")) {
+            for (final DataChecksum c : DataChecksum.values()) {
+                assertTrue(cases.stream().anyMatch(x -> x.workload().name().equals(name) && x.checksum() == c),
+                    name + " " + c + ": " + cases);
+            }
+        }
+        assertTrue(cases.stream().filter(x -> x.workload().name().equals("mix-70-30"))
+            .allMatch(x -> x.checksum() == DataChecksum.DEFAULT), cases.toString());
+        assertEquals(cases, BenchCase.runOrder(cases, 1));
+        final List<BenchCase> second = BenchCase.runOrder(cases, 2);
+        assertEquals(cases.size(), second.size());
+        for (final BenchCase c : cases) {
+            if (c.checksum() == DataChecksum.NONE) {
+                final BenchCase twin = c.with(DataChecksum.DEFAULT);
+                assertTrue(cases.indexOf(c) > cases.indexOf(twin) && second.indexOf(c) == second.indexOf(twin) - 1,
+                    "odd runs take " + c + " after its twin, even runs just before it: " + second);
+            }
+        }
     }
 
     @Test

@@ -6,7 +6,8 @@ package org.writecache.format;
  */
 public final class Crc32c {
     private static final int POLY = 0x82F63B78; // reflected Castagnoli polynomial
-    private static final int[][] TABLE = new int[8][256];
+    /** Eight tables of 256 entries, one after the other in one array: table t at {@code t << 8}. */
+    private static final int[] TABLE = new int[8 * 256];
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -14,12 +15,12 @@ public final class Crc32c {
             for (int k = 0; k < 8; k++) {
                 c = (c & 1) != 0 ? (c >>> 1) ^ POLY : c >>> 1;
             }
-            TABLE[0][i] = c;
+            TABLE[i] = c;
         }
         for (int t = 1; t < 8; t++) {
             for (int i = 0; i < 256; i++) {
-                final int prev = TABLE[t - 1][i];
-                TABLE[t][i] = (prev >>> 8) ^ TABLE[0][prev & 0xFF];
+                final int prev = TABLE[(t - 1) << 8 | i];
+                TABLE[t << 8 | i] = (prev >>> 8) ^ TABLE[prev & 0xFF];
             }
         }
     }
@@ -30,19 +31,24 @@ public final class Crc32c {
     /** @return the running CRC (not inverted) after feeding the 8 little-endian bytes of {@code word}. */
     static int update(final int crc, final long word) {
         final long x = word ^ (crc & 0xFFFFFFFFL);
-        return TABLE[7][(int) (x & 0xFF)]
-            ^ TABLE[6][(int) ((x >>> 8) & 0xFF)]
-            ^ TABLE[5][(int) ((x >>> 16) & 0xFF)]
-            ^ TABLE[4][(int) ((x >>> 24) & 0xFF)]
-            ^ TABLE[3][(int) ((x >>> 32) & 0xFF)]
-            ^ TABLE[2][(int) ((x >>> 40) & 0xFF)]
-            ^ TABLE[1][(int) ((x >>> 48) & 0xFF)]
-            ^ TABLE[0][(int) (x >>> 56)];
+        return TABLE[7 << 8 | (int) (x & 0xFF)]
+            ^ TABLE[6 << 8 | (int) ((x >>> 8) & 0xFF)]
+            ^ TABLE[5 << 8 | (int) ((x >>> 16) & 0xFF)]
+            ^ TABLE[4 << 8 | (int) ((x >>> 24) & 0xFF)]
+            ^ TABLE[3 << 8 | (int) ((x >>> 32) & 0xFF)]
+            ^ TABLE[2 << 8 | (int) ((x >>> 40) & 0xFF)]
+            ^ TABLE[1 << 8 | (int) ((x >>> 48) & 0xFF)]
+            ^ TABLE[(int) (x >>> 56)];
     }
 
     /** @return CRC-32C of the 16 little-endian bytes of {@code a} then {@code b}. */
     public static int of(final long a, final long b) {
         return ~update(update(-1, a), b);
+    }
+
+    /** @return CRC-32C of the 24 little-endian bytes of {@code a}, {@code b} then {@code c}. */
+    public static int of(final long a, final long b, final long c) {
+        return ~update(update(update(-1, a), b), c);
     }
 
     /** @return CRC-32C of the little-endian bytes of {@code words}. */

@@ -20,6 +20,9 @@ import java.util.Arrays;
 public final class BlockIndex {
     private static final int NONE = -1;
     private static final int UNLINKED = -2;
+    private static final long BLOCK_MASK = 0x7FFF_FFFFL;
+    private static final int RADIX_BITS = 11;
+    private static final int RADIX_MASK = (1 << RADIX_BITS) - 1;
 
     private final int[] table;
     private final int capacity;
@@ -99,6 +102,120 @@ public final class BlockIndex {
         table[slot] = block;
         mapped++;
         return NONE;
+    }
+
+    /** Decides between two cache blocks that hold the same device block, for {@link #mapAll}. */
+    @FunctionalInterface
+    public interface Duplicates {
+        /**
+         * @param first  the cache block found first (the lower one).
+         * @param second another cache block holding the same device block.
+         * @return the one of the two that stays mapped; the caller deals with the other.
+         */
+        int keep(int first, int second);
+    }
+
+    /**
+     * Maps many cache blocks at once into an empty index, as recovery does: much faster than {@link #map} one at a
+     * time, because the table is filled in slot order. The entries are radix-sorted by home slot (stable, so blocks of
+     * one slot stay in the order given), then each is placed at the first free slot from its home, which is the slot
+     * after the one placed before it; the table is written front to back and no key is compared except between
+     * entries of one home slot, where duplicates of a device block meet and {@code duplicates} decides.
+     * The result satisfies linear probing's invariant (no empty slot between an entry's home and its slot), so
+     * lookups and backward-shift deletion work on it as on a table built by {@link #map}.
+     *
+     * @param entries    {@code deviceBlock << 31 | block} per cache block to map, ascending by block; reordered.
+     * @param count      entries used.
+     * @param duplicates picks the cache block that stays mapped when two hold one device block.
+     * @throws IllegalStateException if the index is not empty.
+     */
+    public void mapAll(final long[] entries, final int count, final Duplicates duplicates) {
+        if (mapped != 0) {
+            throw new IllegalStateException("bulk mapping needs an empty index: " + mapped + " blocks are mapped");
+        }
+        for (int i = 0; i < count; i++) {
+            keys[(int) (entries[i] & BLOCK_MASK)] = (int) (entries[i] >>> 31);
+        }
+        final long[] sorted = sortByHome(entries, count);
+        int cursor = 0;
+        int wrapped = 0;
+        for (int i = 0; i < count; ) {
+            final int h = home(sorted[i] >>> 31);
+            int j = i + 1;
+            while (j < count && home(sorted[j] >>> 31) == h) {
+                j++;
+            }
+            if (j - i > 1) {
+                dropDuplicates(sorted, i, j, duplicates);
+            }
+            for (int k = i; k < j; k++) {
+                if (sorted[k] < 0) {
+                    continue;
+                }
+                final int block = (int) (sorted[k] & BLOCK_MASK);
+                if (cursor < h) {
+                    cursor = h;
+                }
+                if (cursor < capacity) {
+                    table[cursor++] = block;
+                } else {
+                    sorted[wrapped++] = block; // past the end: placed from slot 0 below (wrapped <= k)
+                }
+                mapped++;
+            }
+            i = j;
+        }
+        for (int k = 0, slot = 0; k < wrapped; k++) {
+            while (table[slot] != NONE) {
+                slot++;
+            }
+            table[slot] = (int) sorted[k];
+        }
+    }
+
+    /**
+     * Resolves the entries of one home slot, {@code sorted[from, to)}, that hold the same device block: of each pair
+     * {@code duplicates} keeps one, and the other's entry is set to -1 (dropped).
+     */
+    private static void dropDuplicates(final long[] sorted, final int from, final int to,
+                                       final Duplicates duplicates) {
+        for (int k = from + 1; k < to; k++) {
+            for (int m = from; m < k && sorted[k] >= 0; m++) {
+                if (sorted[m] >= 0 && (sorted[m] >>> 31) == (sorted[k] >>> 31)) {
+                    final int earlier = (int) (sorted[m] & BLOCK_MASK);
+                    if (duplicates.keep(earlier, (int) (sorted[k] & BLOCK_MASK)) == earlier) {
+                        sorted[k] = -1;
+                    } else {
+                        sorted[m] = -1;
+                    }
+                }
+            }
+        }
+    }
+
+    /** LSD radix sort of {@code entries} by home slot, 11 bits a pass, stable; @return the sorted array. */
+    private long[] sortByHome(final long[] entries, final int count) {
+        long[] from = entries;
+        long[] to = new long[count];
+        final int[] counts = new int[1 << RADIX_BITS];
+        for (int shift = 0; (capacity - 1) >>> shift != 0; shift += RADIX_BITS) {
+            java.util.Arrays.fill(counts, 0);
+            for (int i = 0; i < count; i++) {
+                counts[(home(from[i] >>> 31) >>> shift) & RADIX_MASK]++;
+            }
+            for (int d = 0, sum = 0; d < counts.length; d++) {
+                final int c = counts[d];
+                counts[d] = sum;
+                sum += c;
+            }
+            for (int i = 0; i < count; i++) {
+                to[counts[(home(from[i] >>> 31) >>> shift) & RADIX_MASK]++] = from[i];
+            }
+            final long[] t = from;
+            from = to;
+            to = t;
+        }
+        return from;
     }
 
     /**

@@ -30,7 +30,9 @@ public enum Counter {
     /** Blocks written back to the backing device. */
     WRITEBACK_BLOCKS(11, "blocks written back"),
     /** Backing device writes issued by writeback (one per coalesced run). */
-    WRITEBACK_IOS(12, "writeback I/Os");
+    WRITEBACK_IOS(12, "writeback I/Os"),
+    /** Data blocks that failed their checksum: on a read, before writeback, or in a scrub. */
+    CHECKSUM_ERRORS(13, "checksum errors");
 
     private final int id;
     private final String label;

@@ -20,7 +20,9 @@ public enum Gauge {
     /** The commit word's sequence count. */
     SEQ_COUNT("sequence count"),
     /** Cleaner mode: 1 when on. */
-    CLEANER("cleaner");
+    CLEANER("cleaner"),
+    /** Dirty blocks whose data failed its checksum: kept, never written back, every read of them fails. */
+    BAD_BLOCKS("bad blocks");
 
     /** @return this gauge's stable id in a counters file. */
     public int id() {

@@ -8,7 +8,8 @@ import org.writecache.BlockDevice;
 /**
  * Copies each run into one staging buffer of {@code jobs} blocks and writes it, on the writeback thread: queued
  * ({@link BlockDevice#writeQueued}, so a device that can keeps several runs in flight) and completed by one sync, or
- * with {@code syncEachRun} each run durable on its own ({@link BlockDevice#writeFua}).
+ * with {@code syncEachRun} each run durable on its own ({@link BlockDevice#writeFua}). A block that fails its data
+ * checksum splits its run around it and is not written.
  */
 final class SequentialPipeline implements WritebackPipeline {
     private final BlockDevice device;
@@ -25,20 +26,14 @@ final class SequentialPipeline implements WritebackPipeline {
     public void write(final WritebackBatch batch, final boolean syncEachRun) throws IOException {
         for (int r = 0; r < batch.runs(); r++) {
             final int n = batch.runLength(r);
-            staging.clear();
-            batch.copyRun(r, 0, n, staging, 0);
-            staging.limit(n * blockSize);
-            final long at = batch.runDeviceBlock(r) * blockSize;
-            try {
-                if (syncEachRun) {
-                    device.writeFua(at, staging);
-                } else {
-                    device.writeQueued(at, staging);
+            final long runAt = batch.runDeviceBlock(r) * blockSize;
+            for (int from = 0; from < n; ) {
+                final int good = batch.copyRun(r, from, n - from, staging.clear(), 0);
+                if (good > 0) {
+                    write(batch, runAt + (long) from * blockSize, good, syncEachRun);
                 }
-            } catch (final IOException e) {
-                throw WritebackBatch.failure(at, (long) n * blockSize, e);
+                from += good < n - from ? good + 1 : good; // a block that failed its checksum is skipped
             }
-            batch.countIo();
         }
         if (!syncEachRun) {
             try {
@@ -47,6 +42,22 @@ final class SequentialPipeline implements WritebackPipeline {
                 throw batch.syncFailure(e);
             }
         }
+    }
+
+    /** Writes the first {@code blocks} blocks of the staging buffer at {@code at}. */
+    private void write(final WritebackBatch batch, final long at, final int blocks, final boolean fua)
+        throws IOException {
+        staging.limit(blocks * blockSize).position(0);
+        try {
+            if (fua) {
+                device.writeFua(at, staging);
+            } else {
+                device.writeQueued(at, staging);
+            }
+        } catch (final IOException e) {
+            throw WritebackBatch.failure(at, (long) blocks * blockSize, e);
+        }
+        batch.countIo();
     }
 
     @Override

@@ -3,7 +3,9 @@ package org.writecache.writeback;
 import java.io.IOException;
 import java.util.Arrays;
 
+import org.agrona.collections.IntArrayList;
 import org.writecache.BlockDevice;
+import org.writecache.checksum.DataChecksums;
 import org.writecache.format.CacheLayout;
 import org.writecache.pmem.PersistentMemory;
 
@@ -13,6 +15,9 @@ import org.writecache.pmem.PersistentMemory;
  * engine frees anything. A batch holds at most {@code writeback.jobs} blocks, and no pipeline has more than that many
  * in flight.
  *
+ * <p>Every block is verified against its data checksum as it is copied out ({@link #copyRun}); one that fails is not
+ * written: it is recorded ({@link #failed}) and its run continues after it, so the rest of the batch is written back.
+ *
  * <p>Not thread safe; the engine runs one batch at a time, which also guarantees that two versions of one device
  * block are never in flight together.
  */
@@ -21,6 +26,8 @@ public final class WritebackBatch implements AutoCloseable {
     private final PersistentMemory pm;
     private final int blockSize;
     private final WritebackPipeline pipeline;
+    private final DataChecksums checksums;
+    private final IntArrayList failed = new IntArrayList();
     private final long[] sorted;
     private final int[] blocks;
     private final long[] deviceBlocks;
@@ -34,10 +41,12 @@ public final class WritebackBatch implements AutoCloseable {
      * @param device the backing device.
      * @param jobs   the most blocks one batch holds (and the pipeline has in flight).
      * @param kind   which pipeline writes the runs.
+     * @param checksums verifies every block copied out.
      */
     public WritebackBatch(final CacheLayout layout, final BlockDevice device, final int jobs,
-                          final WritebackPipeline.Kind kind) {
+                          final WritebackPipeline.Kind kind, final DataChecksums checksums) {
         this.layout = layout;
+        this.checksums = checksums;
         this.pm = layout.memory();
         this.blockSize = layout.blockSize();
         final int capacity = Math.min(jobs, layout.blockCount());
@@ -56,6 +65,7 @@ public final class WritebackBatch implements AutoCloseable {
     /** Empties the batch. */
     public void clear() {
         count = 0;
+        failed.clear();
         runs = 0;
         ios = 0;
     }
@@ -107,12 +117,29 @@ public final class WritebackBatch implements AutoCloseable {
         return runStart[r + 1] - runStart[r];
     }
 
-    /** Copies blocks {@code [from, from + n)} of run {@code r} from the cache into {@code dst} at {@code dstPos}. */
-    public void copyRun(final int r, final int from, final int n, final java.nio.ByteBuffer dst, final int dstPos) {
+    /**
+     * Copies blocks {@code [from, from + n)} of run {@code r} from the cache into {@code dst} at {@code dstPos},
+     * verifying each copy against its data checksum, and stops at the first that fails: that block is recorded as
+     * {@link #failed} and must not be written; the caller goes on after it.
+     *
+     * @return blocks copied and verified, from {@code from} on: {@code n} unless one failed.
+     */
+    public int copyRun(final int r, final int from, final int n, final java.nio.ByteBuffer dst, final int dstPos) {
         for (int k = 0; k < n; k++) {
             final int block = (int) (sorted[runStart[r] + from + k] & 0x7FFF_FFFFL);
-            pm.copyTo(layout.blockOffset(block), dst, dstPos + k * blockSize, blockSize);
+            final int at = dstPos + k * blockSize;
+            pm.copyTo(layout.blockOffset(block), dst, at, blockSize);
+            if (!checksums.verifyCopy(block, dst, at)) {
+                failed.addInt(block);
+                return k;
+            }
         }
+        return n;
+    }
+
+    /** @return whether cache block {@code block} failed its checksum in the last {@link #write} and was not written. */
+    public boolean failed(final int block) {
+        return !failed.isEmpty() && failed.containsInt(block);
     }
 
     /** Counts one backing device write (pipelines call it). */
@@ -142,6 +169,7 @@ public final class WritebackBatch implements AutoCloseable {
     public void write(final boolean syncEachRun) throws IOException {
         ios = 0;
         runs = 0;
+        failed.clear();
         if (count == 0) {
             return;
         }

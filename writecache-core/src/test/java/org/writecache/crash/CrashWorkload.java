@@ -11,6 +11,7 @@ import org.agrona.concurrent.CachedNanoClock;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
 import org.writecache.format.CacheLayout;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.crash.CrashPlan;
 import org.writecache.pmem.crash.CrashSimulatingMemory;
 import org.writecache.pmem.crash.CutPoints;
@@ -47,19 +48,19 @@ final class CrashWorkload {
     private int interfered;
 
     /**
-     * Formats a cache of {@code cacheBlocks} blocks of 512 bytes in front of a device of {@code deviceBlocks} blocks
-     * holding version 0 of every block.
+     * Formats a cache of {@code cacheBlocks} blocks of 512 bytes, with data checksums {@code checksum}, in front of a
+     * device of {@code deviceBlocks} blocks holding version 0 of every block.
      */
-    CrashWorkload(final long seed, final int cacheBlocks, final int deviceBlocks, final int autocommitBlocks,
-                  final int highWatermark, final int lowWatermark, final int writebackJobs,
-                  final boolean writebackFua) {
+    CrashWorkload(final long seed, final DataChecksum checksum, final int cacheBlocks, final int deviceBlocks,
+                  final int autocommitBlocks, final int highWatermark, final int lowWatermark,
+                  final int writebackJobs, final boolean writebackFua) {
         this.seed = seed;
         this.cacheBlocks = cacheBlocks;
         this.deviceBlocks = deviceBlocks;
-        final long region = CacheLayout.regionSize(cacheBlocks, BLOCK_SIZE);
+        final long region = CacheLayout.regionSize(cacheBlocks, BLOCK_SIZE, checksum);
         this.config = WriteCacheConfig.builder()
             .cacheFile(Path.of("crash-simulation")).cacheSize(region)
-            .backingSize((long) deviceBlocks * BLOCK_SIZE).blockSize(BLOCK_SIZE)
+            .backingSize((long) deviceBlocks * BLOCK_SIZE).blockSize(BLOCK_SIZE).dataChecksum(checksum)
             .autocommitBlocks(autocommitBlocks).autocommitTime(AUTOCOMMIT_TIME)
             .highWatermark(highWatermark).lowWatermark(lowWatermark).writebackJobs(writebackJobs)
             .writebackFua(writebackFua).writeTimeout(Duration.ofSeconds(10)).background(false).clock(clock)
@@ -130,10 +131,18 @@ final class CrashWorkload {
         final Random r = new Random(seed);
         final int cacheBlocks = 16 << r.nextInt(3);
         final int high = 40 + r.nextInt(50);
-        final CrashWorkload w = new CrashWorkload(seed, cacheBlocks, cacheBlocks * 2, 2 + r.nextInt(8), high,
-            high - 5 - r.nextInt(30), 1 + r.nextInt(8), r.nextInt(4) == 0);
+        final CrashWorkload w = new CrashWorkload(seed, checksumOf(seed), cacheBlocks, cacheBlocks * 2,
+            2 + r.nextInt(8), high, high - 5 - r.nextInt(30), 1 + r.nextInt(8), r.nextInt(4) == 0);
         w.drive(r, operations);
         return w;
+    }
+
+    /**
+     * @return the format a seed's run uses: seeds 0 to 3 (mod 8) data checksums (format version 2), 4 to 7 none
+     *     (version 1), so that every few seeds cover both versions, first and continued runs and both cut modes.
+     */
+    static DataChecksum checksumOf(final long seed) {
+        return (seed / 4) % 2 == 0 ? DataChecksum.CRC32C : DataChecksum.NONE;
     }
 
     /**
@@ -333,7 +342,9 @@ final class CrashWorkload {
 
     /** @return a one-line summary of the run. */
     String summary() {
-        return "seed " + seed + ":" + origin + " " + cacheBlocks + " cache blocks, " + deviceBlocks + " device blocks, "
+        return "seed " + seed + ":" + origin + " format version " + config.dataChecksum().formatVersion() + " (data "
+            + "checksum " + config.dataChecksum().label() + "), " + cacheBlocks + " cache blocks, " + deviceBlocks
+            + " device blocks, "
             + operations + " operations, " + oracle.writeCount() + " block writes, " + oracle.durabilityPoints()
             + " durability points, " + device.syncCount() + " device syncs, " + interfered
             + " writebacks interfered with, " + memory.eventCount() + " events";

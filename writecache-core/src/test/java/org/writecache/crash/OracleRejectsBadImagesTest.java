@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.writecache.DataChecksumException;
 import org.writecache.format.CacheLayout;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.HeapPersistentMemory;
 
 /**
  * The oracle can fail: hand-made bad images and a backing device that lost synced writes are rejected, while the
- * same images untouched pass. Without this, a crash test that never fails would prove nothing.
+ * same images untouched pass. Without this, a crash test that never fails would prove nothing. The cache here has no
+ * data checksums (format version 1), so that the oracle itself must catch damaged data; with checksums the cache
+ * refuses the read first ({@link #withChecksumsTheCacheRefusesADamagedBlockBeforeTheOracleSeesIt}).
  */
 class OracleRejectsBadImagesTest {
     private static final int BS = CrashWorkload.BLOCK_SIZE;
@@ -23,7 +28,7 @@ class OracleRejectsBadImagesTest {
     /** Device block 1 holds version 1 and device block 2 version 2, both written with FUA (durable). */
     @BeforeEach
     void twoDurableWrites() throws IOException {
-        w = new CrashWorkload(0, CACHE_BLOCKS, 32, 64, 90, 80, 4, false);
+        w = new CrashWorkload(0, DataChecksum.NONE, CACHE_BLOCKS, 32, 64, 90, 80, 4, false);
         w.write(1, 1, true);
         w.write(2, 1, true);
     }
@@ -32,12 +37,12 @@ class OracleRejectsBadImagesTest {
         return w.memory.eventCount();
     }
 
-    private static long dataOffset(final int cacheBlock) {
-        return CacheLayout.dataOffset(CACHE_BLOCKS, BS) + (long) cacheBlock * BS;
+    private long dataOffset(final int cacheBlock) {
+        return CacheLayout.dataOffset(CACHE_BLOCKS, BS, w.config.dataChecksum()) + (long) cacheBlock * BS;
     }
 
     /** @return the cache block whose data is {@code version} of {@code deviceBlock}. */
-    private static int cacheBlockHolding(final HeapPersistentMemory image, final int deviceBlock,
+    private int cacheBlockHolding(final HeapPersistentMemory image, final int deviceBlock,
                                          final int version) {
         final byte[] data = new byte[BS];
         for (int b = 0; b < CACHE_BLOCKS; b++) {
@@ -70,6 +75,18 @@ class OracleRejectsBadImagesTest {
     }
 
     @Test
+    void withChecksumsTheCacheRefusesADamagedBlockBeforeTheOracleSeesIt() throws IOException {
+        w = new CrashWorkload(0, DataChecksum.CRC32C, CACHE_BLOCKS, 32, 64, 90, 80, 4, false);
+        w.write(1, 1, true);
+        final HeapPersistentMemory image = w.memory.visibleImage();
+        CrashImageCheck.check(w, cut(), image.copy(), w.device.durableAt(cut(), null));
+        image.fill(dataOffset(cacheBlockHolding(image, 1, 1)) + BS / 2, BS / 2, (byte) 0);
+        final UncheckedIOException e = assertThrows(UncheckedIOException.class,
+            () -> CrashImageCheck.check(w, cut(), image, w.device.durableAt(cut(), null)));
+        assertTrue(e.getCause() instanceof DataChecksumException dce && dce.deviceBlock() == 1, e.toString());
+    }
+
+    @Test
     void aTornDataBlockIsRejected() {
         final HeapPersistentMemory image = w.memory.visibleImage();
         final int victim = cacheBlockHolding(image, 1, 1);
@@ -82,7 +99,7 @@ class OracleRejectsBadImagesTest {
     void aLostDurableWriteIsRejected() {
         final HeapPersistentMemory image = w.memory.visibleImage();
         final int victim = cacheBlockHolding(image, 1, 1);
-        final long entry = CacheLayout.SUPERBLOCK_SIZE + (long) CacheLayout.ENTRY_SIZE * victim;
+        final long entry = CacheLayout.SUPERBLOCK_SIZE + (long) DataChecksum.NONE.entrySize() * victim;
         image.putLong(entry, CacheLayout.FREE);
         image.putLong(entry + 8, CacheLayout.FREE);
         final AssertionError e = rejected(image);

@@ -8,10 +8,11 @@ import org.writecache.pmem.PersistentMemory;
  * Passes everything to another region except {@link #close()}, so a cache can be closed and reopened on the same
  * recording {@link org.writecache.pmem.crash.CrashSimulatingMemory} in the middle of a workload.
  */
-final class UnclosableMemory implements PersistentMemory {
+public final class UnclosableMemory implements PersistentMemory {
     private final PersistentMemory inner;
 
-    UnclosableMemory(final PersistentMemory inner) {
+    /** @param inner the region every call but {@link #close()} goes to. */
+    public UnclosableMemory(final PersistentMemory inner) {
         this.inner = inner;
     }
 
@@ -68,6 +69,11 @@ final class UnclosableMemory implements PersistentMemory {
     @Override
     public void copyTo(final long offset, final byte[] dst, final int dstIndex, final int length) {
         inner.copyTo(offset, dst, dstIndex, length);
+    }
+
+    @Override
+    public int crc32c(final long offset, final int length) {
+        return inner.crc32c(offset, length);
     }
 
     @Override

@@ -32,6 +32,9 @@ public interface PersistentMemory extends AutoCloseable {
     /** Size of a cache line: the unit of {@link #flush} and of crash survival. */
     int CACHE_LINE = 64;
 
+    /** Bytes the default {@link #crc32c} copies out at a time. */
+    int CRC_CHUNK = 4096;
+
     /**
      * @return {@code offset}, if it is 8-byte aligned as {@link #getLongAtomic} and {@link #putLongAtomic} need.
      * @throws IllegalArgumentException naming the offset otherwise.
@@ -86,6 +89,23 @@ public interface PersistentMemory extends AutoCloseable {
 
     /** Sets {@code length} bytes at {@code offset} to {@code value}. */
     void fill(long offset, long length, byte value);
+
+    /**
+     * @return the CRC-32C (Castagnoli, as {@link java.util.zip.CRC32C}) of the {@code length} bytes at {@code offset},
+     *     read as they are now. Implementations that can hand the range to the JDK's intrinsic in place do so; this
+     *     default copies it out in chunks.
+     */
+    default int crc32c(final long offset, final int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, size());
+        final byte[] chunk = new byte[Math.min(length, CRC_CHUNK)];
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        for (int done = 0; done < length; done += chunk.length) {
+            final int n = Math.min(chunk.length, length - done);
+            copyTo(offset + done, chunk, 0, n);
+            crc.update(chunk, 0, n);
+        }
+        return (int) crc.getValue();
+    }
 
     /**
      * Starts writing back the cache lines covering {@code [offset, offset + length)} (CLWB). The range need not be

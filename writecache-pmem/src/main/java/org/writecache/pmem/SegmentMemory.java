@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.util.Objects;
+import java.util.zip.CRC32C;
 
 /**
  * The accessors of a {@link PersistentMemory} that lives in one {@link MemorySegment}: little-endian layouts, bounds
@@ -138,6 +139,21 @@ abstract class SegmentMemory implements PersistentMemory {
         checkRange(offset, length);
         Objects.checkFromIndexSize(dstIndex, length, dst.length);
         MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, dst, dstIndex, length);
+    }
+
+    /**
+     * A mapped segment hands the range to the JDK's CRC-32C intrinsic in place, through a buffer view: no copy. A heap
+     * segment (over a {@code long[]}, which has no buffer view) copies it out.
+     */
+    @Override
+    public final int crc32c(final long offset, final int length) {
+        checkRange(offset, length);
+        if (!segment.isNative()) {
+            return PersistentMemory.super.crc32c(offset, length);
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(segment.asSlice(offset, length).asByteBuffer());
+        return (int) crc.getValue();
     }
 
     @Override

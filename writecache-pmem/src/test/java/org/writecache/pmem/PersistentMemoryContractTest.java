@@ -232,6 +232,19 @@ abstract class PersistentMemoryContractTest {
     }
 
     @Test
+    void crc32cIsTheJdksOfTheBytesInTheRange() {
+        final byte[] data = pattern(9000, 5);
+        memory.copyFrom(data, 0, 100, data.length);
+        for (final int[] range : new int[][] {{100, 9000}, {101, 4096}, {3000, 1}, {0, 0}, {(int) SIZE - 8, 8}}) {
+            final java.util.zip.CRC32C expected = new java.util.zip.CRC32C();
+            expected.update(contents(), range[0], range[1]);
+            assertEquals((int) expected.getValue(), memory.crc32c(range[0], range[1]), Arrays.toString(range));
+        }
+        memory.copyFrom("123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 5000, 9);
+        assertEquals(0xE3069283, memory.crc32c(5000, 9), "the catalogue check value of CRC-32C");
+    }
+
+    @Test
     void everyAccessOutsideTheRegionThrowsIndexOutOfBoundsAndWritesNothing() {
         final byte[] eight = pattern(8, 2);
         final List<Executable> outside = List.of(
@@ -243,7 +256,8 @@ abstract class PersistentMemoryContractTest {
             () -> memory.copyTo(SIZE - 4, new byte[8], 0, 8), () -> memory.copyTo(0, new byte[8], 1, 8),
             () -> memory.fill(SIZE - 1, 2, (byte) 1), () -> memory.fill(0, -1, (byte) 1),
             () -> memory.fill(-1, 2, (byte) 1), () -> memory.flush(SIZE - 1, 2), () -> memory.flush(-1, 1),
-            () -> memory.flush(0, -1), () -> memory.flush(SIZE + 64, 1), () -> memory.persist(SIZE, 1));
+            () -> memory.flush(0, -1), () -> memory.flush(SIZE + 64, 1), () -> memory.persist(SIZE, 1),
+            () -> memory.crc32c(SIZE - 4, 8), () -> memory.crc32c(-1, 4), () -> memory.crc32c(0, -1));
         for (int i = 0; i < outside.size(); i++) {
             assertThrows(IndexOutOfBoundsException.class, outside.get(i), "case " + i);
         }
@@ -263,7 +277,7 @@ abstract class PersistentMemoryContractTest {
             () -> memory.getLongAtomic(0), () -> memory.putLongAtomic(0, 1),
             () -> memory.copyFrom(new byte[8], 0, 0, 8), () -> memory.copyTo(0, new byte[8], 0, 8),
             () -> memory.copyFrom(ByteBuffer.allocate(8), 0, 0, 8), () -> memory.copyTo(0, ByteBuffer.allocate(8), 0, 8),
-            () -> memory.fill(0, 8, (byte) 1), () -> memory.flush(0, 8));
+            () -> memory.fill(0, 8, (byte) 1), () -> memory.flush(0, 8), () -> memory.crc32c(0, 8));
         for (int i = 0; i < accesses.size(); i++) {
             assertThrows(IllegalStateException.class, accesses.get(i), "case " + i);
         }

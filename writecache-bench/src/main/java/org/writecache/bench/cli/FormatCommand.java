@@ -49,8 +49,10 @@ public final class FormatCommand implements Callable<Integer> {
                 + config.backingLocation(), config.cacheFile(), () -> WriteCache.format(config))) {
                 bar.update(2, 2, "done");
                 bar.finish();
-                out.printf("formatted %s: %d blocks of %d bytes in front of %s (%d bytes)%n", config.cacheFile(),
-                    cache.cacheBlocks(), cache.blockSize(), config.backingLocation(), cache.size());
+                out.printf("formatted %s: %d blocks of %d bytes in front of %s (%d bytes), format version %d, data "
+                    + "checksum %s%n", config.cacheFile(), cache.cacheBlocks(), cache.blockSize(),
+                    config.backingLocation(), cache.size(), config.dataChecksum().formatVersion(),
+                    config.dataChecksum().label());
                 created.keep();
             }
         } finally {

@@ -62,11 +62,13 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         final CacheInspector.Report r = Errors.during("read cache file " + config.cacheFile(), config.cacheFile(),
-            () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { }, (done, total) -> { }));
+            () -> CacheInspector.inspect(config.cacheFile(), config.startOffset(), e -> { },
+                (what, done, total) -> { }));
         out.println((r.ok() ? 0 : 5) + " " + r.blocks() + " " + (r.free() + r.uncommitted() + r.duplicates())
             + " 0 0 0 0 0 0 0 0 0 0 0");
         if (!dmOnly) {
             out.println("at rest (not running)");
+            out.println("format version: " + r.version() + ", data checksum " + r.dataChecksum().label());
             out.println("cache blocks: " + r.blocks());
             out.println("dirty blocks: " + r.dirtyBlocks());
             out.println("uncommitted entries (dropped at open): " + r.uncommitted());

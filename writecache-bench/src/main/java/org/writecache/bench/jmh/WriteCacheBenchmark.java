@@ -22,12 +22,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.FlushPolicy;
 import org.writecache.pmem.PmemBackend;
 
 /**
  * The cache's hot paths, one block each: a write hit, a write miss, a FUA write (write plus commit) and a read hit,
- * over the flush policies and persistent-memory backends. Cache file on /dev/shm, backing file in the temporary
+ * over the flush policies, persistent-memory backends and data checksums (stamped on every write, verified on every
+ * read hit with {@code crc32c}). Cache file on /dev/shm, backing file in the temporary
  * directory.
  */
 @State(Scope.Benchmark)
@@ -46,6 +48,9 @@ public class WriteCacheBenchmark {
     @Param({"ffm", "chronicle"})
     String backend;
 
+    @Param({"crc32c", "none"})
+    String checksum;
+
     private Path cacheFile;
     private Path backingFile;
     private WriteCache cache;
@@ -60,7 +65,7 @@ public class WriteCacheBenchmark {
         backingFile = Files.createTempFile("writecache-jmh", ".backing");
         cache = WriteCache.format(WriteCacheConfig.builder().cacheFile(cacheFile).cacheSize(64L << 20)
             .backingFile(backingFile).backingSize(1L << 30).flushPolicy(FlushPolicy.valueOf(flush))
-            .pmemBackend(PmemBackend.parse(backend))
+            .pmemBackend(PmemBackend.parse(backend)).dataChecksum(DataChecksum.parse(checksum))
             .forceFormat(true).prefault(true).build());
         block = ByteBuffer.allocate(cache.blockSize());
         random = new SplittableRandom(42);

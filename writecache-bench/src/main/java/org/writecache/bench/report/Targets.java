@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.writecache.bench.baseline.Baselines;
 import org.writecache.bench.harness.Measurement;
+import org.writecache.format.DataChecksum;
 import org.writecache.pmem.PmemBackend;
 
 /** The project's performance targets, judged from one bench run's measured ratios. */
@@ -52,6 +53,7 @@ public final class Targets {
         out.add(new Target("writeback: >= 80% of backing sequential write bandwidth",
             wb + " / " + Baselines.FILE_SEQ_WRITE,
             summary.ratio(wb, Measurement.key(Baselines.FILE_SEQ_WRITE, Map.of())), 0.8, true, "x"));
+        checksumTargets(out, summary, backend, primaryFlush, flushPolicies);
         final double free = facts.jmh().nanosPerOp(JMH_FREELIST);
         final double sem = facts.jmh().nanosPerOp(JMH_SEMAPHORE);
         out.add(new Target("uncontended allocate+free no slower than Semaphore acquire+release",
@@ -68,12 +70,42 @@ public final class Targets {
         return out;
     }
 
-    /** @return the parameters of a cache workload run with {@code threads}, {@code flush} and {@code backend}. */
+    /** What data checksums may cost: each workload with them against the same workload without, in one run. */
+    private static void checksumTargets(final List<Target> out, final Summary summary, final PmemBackend backend,
+                                        final String primaryFlush, final List<String> flushPolicies) {
+        for (final String flush : flushPolicies) {
+            out.add(against("FUA random write with data checksums (" + flush + "): >= 0.80 of it without", summary,
+                "rand-write-fua", flush, backend, 0.8));
+        }
+        out.add(against("cached read verifying data checksums: >= 0.80 of it without", summary, "cached-read",
+            primaryFlush, backend, 0.8));
+        out.add(against("writeback verifying data checksums: >= 0.90 of it without", summary, "writeback",
+            primaryFlush, backend, 0.9));
+    }
+
+    private static Target against(final String goal, final Summary summary, final String workload,
+                                  final String flush, final PmemBackend backend, final double bound) {
+        final String with = Measurement.key(workload, params(1, flush, backend, DataChecksum.CRC32C));
+        final String without = Measurement.key(workload, params(1, flush, backend, DataChecksum.NONE));
+        return new Target(goal, with + " / checksum=none", summary.ratio(with, without), bound, true, "x");
+    }
+
+    /**
+     * @return the parameters of a cache workload run with {@code threads}, {@code flush} and {@code backend} on a
+     *     cache with the default data checksum.
+     */
     public static Map<String, String> params(final int threads, final String flush, final PmemBackend backend) {
+        return params(threads, flush, backend, DataChecksum.DEFAULT);
+    }
+
+    /** @return the parameters of a cache workload run with these settings. */
+    public static Map<String, String> params(final int threads, final String flush, final PmemBackend backend,
+                                             final DataChecksum checksum) {
         final Map<String, String> p = new LinkedHashMap<>();
         p.put("threads", Integer.toString(threads));
         p.put("flush", flush);
         p.put("backend", backend.name().toLowerCase(java.util.Locale.ROOT));
+        p.put("checksum", checksum.label());
         return p;
     }
 }

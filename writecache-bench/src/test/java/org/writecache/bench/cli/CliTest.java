@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.writecache.WriteCache;
 import org.writecache.WriteCacheConfig;
 import org.writecache.format.CacheLayout;
+import org.writecache.format.DataChecksum;
 import org.writecache.stats.CountersFile;
 
 /** Every subcommand run on a real cache file through picocli, output captured. */
@@ -120,7 +121,7 @@ class CliTest {
             // flip one bit of every entry's seq: free entries stay free (their other word is all ones), the one
             // committed entry fails its checksum
             for (int i = 0; i < 254; i++) {
-                final long at = CacheLayout.SUPERBLOCK_SIZE + (long) i * CacheLayout.ENTRY_SIZE + 8;
+                final long at = CacheLayout.SUPERBLOCK_SIZE + (long) i * DataChecksum.DEFAULT.entrySize() + 8;
                 final ByteBuffer seq = ByteBuffer.allocate(1);
                 ch.read(seq, at);
                 ch.write(ByteBuffer.wrap(new byte[] {(byte) (seq.get(0) ^ 0x40)}), at);
@@ -134,6 +135,45 @@ class CliTest {
         final Cli.Run notCache = run(with("check", "-q"));
         assertEquals(CheckCommand.PROBLEMS, notCache.exit());
         assertTrue(notCache.out().contains("not a writecache cache"), notCache.out());
+    }
+
+    @Test
+    void checkDataAndDumpBadFindADamagedDataBlockThatPlainCheckCannotSee() throws IOException {
+        assertEquals(0, run(with("format", "-q")).exit());
+        try (WriteCache c = WriteCache.open(config())) {
+            for (int i = 0; i < 3; i++) {
+                c.write((long) i * BS, ByteBuffer.wrap(new byte[BS]), true);
+            }
+        }
+        final Cli.Run dump = run(with("dump"));
+        final int victim = dump.out().lines().filter(l -> l.contains(" committed 1 ")).findFirst()
+            .map(l -> Integer.parseInt(l.split(" ")[0])).orElseThrow(() -> new AssertionError(dump.out()));
+        try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x10}), CacheLayout.dataOffset(254, BS) + (long) victim * BS + 77);
+        }
+        final Cli.Run check = run(with("check", "-q"));
+        assertEquals(0, check.exit(), "the entries are sound: " + check.out());
+        assertTrue(check.out().contains("format version 2, data checksum crc32c"), check.out());
+        final Cli.Run data = run(with("check", "--data"));
+        assertEquals(CheckCommand.PROBLEMS, data.exit(), data.out());
+        assertTrue(data.out().contains("bad block: cache block " + victim + " holds device block 1 (bytes 4096 to 8191)")
+            && data.out().contains("3 dirty blocks verified against their checksums, 1 bad"), data.out());
+        assertTrue(data.err().contains("check data blocks") && data.err().contains("100%"), data.err());
+        final Cli.Run bad = run(with("dump", "--bad"));
+        assertEquals(CheckCommand.PROBLEMS, bad.exit(), bad.out());
+        assertTrue(bad.out().contains("\n" + victim + " 1 4096 ") && bad.out().contains("# 1 bad of 3 dirty blocks"),
+            bad.out());
+    }
+
+    @Test
+    void checkSaysWhichFormatVersionAFileHas() {
+        assertEquals(0, run(with("format", "-q", "-D", "data.checksum=none")).exit());
+        final Cli.Run check = run(with("check", "-q", "--data"));
+        assertEquals(0, check.exit(), check.out());
+        assertTrue(check.out().contains("format version 1, data checksum none")
+            && check.out().contains("data: not verified"), check.out());
+        final Cli.Run bad = run(with("dump", "--bad"));
+        assertTrue(bad.out().contains("# 0 bad of 0 dirty blocks (data not verified"), bad.out());
     }
 
     @Test

@@ -18,8 +18,9 @@ import org.writecache.writeback.WritebackPipeline;
  * A two-stage writeback pipeline: the writeback thread copies runs out of the cache into the slots of an LMAX
  * Disruptor ring while one writer thread writes the slots to the backing device, so copying overlaps writing. Runs
  * longer than a slot are split. The ring has {@code slots x slotBlocks <= jobs} blocks, so no more than
- * {@code writeback.jobs} blocks are ever in flight; {@link #write} returns when the writer has written (and, as asked,
- * synced) every slot it published. Batches come one at a time but from whichever thread runs writeback (the
+ * {@code writeback.jobs} blocks are ever in flight. A block that fails its checksum while being copied ends its slot
+ * early and is skipped. {@link #write} returns when the writer has written (and, as asked, synced) every slot it
+ * published. Batches come one at a time but from whichever thread runs writeback (the
  * background thread, a flush), so the ring is a multi-producer one: the single-producer sequencer insists on one
  * thread.
  */
@@ -70,11 +71,13 @@ final class DisruptorPipeline implements WritebackPipeline {
     private void onSlot(final Slot s, final long sequence, final boolean endOfBatch) {
         if (error == null) {
             try {
-                s.data.clear().limit(s.length);
-                if (syncEachRun) {
-                    device.writeFua(s.offset, s.data);
-                } else {
-                    device.writeQueued(s.offset, s.data);
+                if (s.length > 0) {
+                    s.data.clear().limit(s.length);
+                    if (syncEachRun) {
+                        device.writeFua(s.offset, s.data);
+                    } else {
+                        device.writeQueued(s.offset, s.data);
+                    }
                 }
             } catch (final IOException e) {
                 error = WritebackBatch.failure(s.offset, s.length, e);
@@ -96,15 +99,18 @@ final class DisruptorPipeline implements WritebackPipeline {
         for (int r = 0; r < batch.runs() && error == null; r++) {
             final int n = batch.runLength(r);
             final long runOffset = batch.runDeviceBlock(r) * blockSize;
-            for (int from = 0; from < n; from += slotBlocks) {
+            for (int from = 0; from < n; ) {
                 final int k = Math.min(slotBlocks, n - from);
                 final long seq = ring.next();
                 final Slot s = ring.get(seq);
-                batch.copyRun(r, from, k, s.data.clear(), 0);
+                final int good = batch.copyRun(r, from, k, s.data.clear(), 0);
                 s.offset = runOffset + (long) from * blockSize;
-                s.length = k * blockSize;
+                s.length = good * blockSize;
+                from += good < k ? good + 1 : good; // a block that failed its checksum is skipped
                 ring.publish(seq);
-                batch.countIo();
+                if (good > 0) {
+                    batch.countIo();
+                }
                 last = seq;
             }
         }

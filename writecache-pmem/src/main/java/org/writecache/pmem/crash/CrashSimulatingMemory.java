@@ -258,6 +258,11 @@ public final class CrashSimulatingMemory implements PersistentMemory {
     }
 
     @Override
+    public int crc32c(final long offset, final int length) {
+        return current.crc32c(offset, length);
+    }
+
+    @Override
     public void fill(final long offset, final long length, final byte value) {
         store(offset, length, () -> current.fill(offset, length, value));
     }
